@@ -1,0 +1,62 @@
+# lkminit - plain Makefile.  Variables a user may override come first.
+VERSION   ?= 0.1
+KLCC      ?= klcc
+CC        ?= cc
+WARN      ?= -Wall -Wextra -Wshadow -Wmissing-prototypes -Wvla -Werror
+CFLAGS    ?= -Os
+PREFIX    ?= /usr
+DESTDIR   ?=
+BUILD     ?= build
+# Kernel used by demo and the boot tests; empty means the newest installed.
+KVER      ?=
+
+LOADER_SRC := $(wildcard loader/*.c)
+INIT_SRC   := $(wildcard init/*.c)
+HDRS       := $(wildcard loader/*.h init/*.h)
+
+# klcc adds klibc's headers with -I, so -Wshadow would flag klibc's own
+# inline abs(); marking the directory as a system one quiets only that.
+KLIBC_SYSINC ?= -Wp,-isystem,/usr/lib/klibc/include
+
+# /init is static against klibc: no dynamic loader in the image, and a
+# static hello world with zlib is 18 KB there against ~700 KB with glibc.
+INIT_CFLAGS := $(CFLAGS) $(WARN) $(KLIBC_SYSINC) -DLKMINIT_VERSION='"$(VERSION)"' \
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
+INIT_LDFLAGS := -static -Wl,--gc-sections -s
+
+.PHONY: all clean check demo deps unit bats boot test-init help
+
+all: $(BUILD)/init $(BUILD)/testinit
+
+$(BUILD)/init: $(LOADER_SRC) $(INIT_SRC) $(HDRS) | $(BUILD)
+	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $(LOADER_SRC) $(INIT_SRC)
+
+# The init of the test root disk: reports what the real root sees.
+$(BUILD)/testinit: qemu/testinit.c | $(BUILD)
+	$(KLCC) $(CFLAGS) $(WARN) $(KLIBC_SYSINC) $(INIT_LDFLAGS) -o $@ $<
+
+$(BUILD):
+	mkdir -p $@
+
+# ---- tests ----
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+UNIT_CFLAGS := -O1 -g $(WARN) -Wno-missing-prototypes -Iloader -Itests/unit
+UNIT_LOADER := $(filter-out loader/sys.c,$(LOADER_SRC))
+
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/fake_sys.c $(UNIT_LOADER) $(HDRS) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< tests/unit/fake_sys.c $(UNIT_LOADER) -lcmocka
+
+unit-build: $(UNIT_TESTS)
+
+deps:
+	@tests/helpers/deps
+
+check: deps all unit-build
+	@tests/run-all
+
+demo: deps all
+	@qemu/demo $(KVER)
+
+clean:
+	rm -rf $(BUILD)

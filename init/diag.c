@@ -1,0 +1,64 @@
+/* diag.c - when the root does not come, say what was there instead. */
+#include "init.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_SEEN 64
+
+static void list_devices(void)
+{
+	struct lkm_blockdev seen[MAX_SEEN], dummy;
+	struct lkm_rootspec none = { LKM_ROOT_NONE, "" };
+	size_t n = MAX_SEEN, i;
+
+	lkm_find_root("/sys", "/dev", &none, &dummy, seen, &n);
+	if (!n) {
+		say(LKM_LOG_ERR, "no block devices at all: "
+		    "the disk's driver is probably not in the image");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		say(LKM_LOG_ERR, "  /dev/%s: %s%s%s%s%s", seen[i].name,
+		    *seen[i].fs.type ? seen[i].fs.type : "no known filesystem",
+		    *seen[i].fs.uuid ? " UUID=" : "", seen[i].fs.uuid,
+		    *seen[i].fs.label ? " LABEL=" : "", seen[i].fs.label);
+}
+
+static void list_modules(void)
+{
+	char line[512];
+	size_t i, n, len = 0;
+
+	if (!boot.ix) {
+		say(LKM_LOG_ERR, "no modules in this image for %s", boot.kver);
+		return;
+	}
+	n = lkm_index_count(boot.ix);
+	line[0] = '\0';
+	for (i = 0; i < n; i++) {
+		enum lkm_mod_state s = lkm_index_state(boot.ix, i);
+		const char *name = lkm_index_name(boot.ix, i);
+
+		if (s == LKM_MOD_LOADED)
+			continue;
+		len += (size_t)snprintf(line + len, len < sizeof(line) ?
+					sizeof(line) - len : 0, " %s(%s)", name,
+					s == LKM_MOD_FAILED ? "failed" :
+					s == LKM_MOD_SKIPPED ? "skipped" :
+					"not loaded");
+	}
+	say(LKM_LOG_ERR, "modules: %u loaded of %zu in the image%s%s",
+	    boot.nmodules, n, *line ? "; not live:" : "", line);
+}
+
+void root_missing(const char *spec, long timeout)
+{
+	say(LKM_LOG_ERR, "gave up waiting for root=%s after %ld s "
+	    "(rd.timeout=N to wait longer, rootwait to wait forever)",
+	    spec, timeout);
+	say(LKM_LOG_ERR, "block devices seen:");
+	list_devices();
+	list_modules();
+	boot_fail("unable to find the root device %s", spec);
+}

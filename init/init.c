@@ -1,0 +1,354 @@
+/* init.c - /init: bring up the real root and hand the machine to it.
+ *
+ * The steps are those of DESIGN.md: mount the API filesystems, read the
+ * command line, load the image's modules, wait for the root device, mount
+ * it and switch to it.  PID 1 must never exit, so every failure ends in
+ * boot_fail(), which explains and then waits (or reboots on panic=). */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_ROOT_TIMEOUT 90 /* seconds, like systemd's device timeout */
+
+struct boot boot;
+
+/* ---- messages ---- */
+
+static int kmsg_fd = -1;
+static int console_loglevel = 7;
+
+/* The kernel echoes /dev/kmsg lines below console_loglevel to the console
+ * itself; only the rest is written there by hand, so nothing shows twice. */
+static void log_cb(void *data, int prio, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n, len;
+
+	(void)data;
+	if (prio >= LKM_LOG_DEBUG && !boot.debug)
+		return;
+	n = snprintf(buf, sizeof(buf), "<%d>lkminit: ", prio);
+	vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+	len = (int)strlen(buf);
+	buf[len++] = '\n';
+	if (kmsg_fd >= 0 && write(kmsg_fd, buf, (size_t)len) == len &&
+	    prio < console_loglevel)
+		return;
+	if (boot.quiet && prio > LKM_LOG_ERR && !boot.debug)
+		return;
+	/* skip the "<N>" */
+	if (write(STDERR_FILENO, strchr(buf, '>') + 1,
+		  (size_t)(len - (strchr(buf, '>') + 1 - buf))) < 0)
+		return;
+}
+
+void say(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_cb(NULL, prio, fmt, ap);
+	va_end(ap);
+}
+
+static void read_loglevel(void)
+{
+	char *buf;
+	size_t len;
+
+	if (lkm_read_file("/proc/sys/kernel/printk", &buf, &len))
+		return;
+	console_loglevel = atoi(buf);
+	free(buf);
+}
+
+/* Userspace writes to /dev/kmsg are rate limited to ten per five seconds
+ * unless printk.devkmsg=on; an rd.debug boot says far more than that. */
+static void devkmsg_unlimit(int on)
+{
+	static int changed;
+	const char *v = on ? "on\n" : "ratelimit\n";
+	char *cur;
+	size_t len;
+	int fd;
+
+	if (on) {
+		if (lkm_read_file("/proc/sys/kernel/printk_devkmsg", &cur, &len))
+			return;
+		changed = !strncmp(cur, "ratelimit", 9);
+		free(cur);
+		if (!changed)
+			return;
+	} else if (!changed) {
+		return;
+	}
+	fd = open("/proc/sys/kernel/printk_devkmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, v, strlen(v)) < 0)
+		changed = 0;
+	close(fd);
+}
+
+/* ---- the early filesystems ---- */
+
+static void mount_api(const char *src, const char *dir, const char *type,
+		      unsigned long flags, const char *data)
+{
+	mkdir(dir, 0755);
+	if (mount(src, dir, type, flags, data) && errno != EBUSY)
+		say(LKM_LOG_ERR, "unable to mount %s on %s: %s", type, dir,
+		    strerror(errno));
+}
+
+/* The kernel opens /dev/console for PID 1 only when the archive has one;
+ * make sure 0, 1 and 2 are the console either way. */
+void open_console(void)
+{
+	int fd = open("/dev/console", O_RDWR | O_NOCTTY);
+
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
+static void setup_early(void)
+{
+	mount_api("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL);
+	mount_api("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL);
+	mount_api("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+	mount_api("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=0755");
+	if (fcntl(1, F_GETFD) < 0 || fcntl(2, F_GETFD) < 0)
+		open_console();
+	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	read_loglevel();
+	lkm_set_log(log_cb, NULL);
+}
+
+static void read_cmdline(void)
+{
+	const char *v;
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	err = lkm_read_file("/proc/cmdline", &buf, &len);
+	if (err)
+		say(LKM_LOG_ERR, "unable to read /proc/cmdline: %s",
+		    strerror(-err));
+	err = lkm_cmdline_parse(&boot.cl, buf ? buf : "", len);
+	free(buf);
+	if (err)
+		boot_fail("unable to parse the kernel command line: %s",
+			  strerror(-err));
+	boot.debug = lkm_cmdline_has(&boot.cl, "rd.debug");
+	boot.quiet = lkm_cmdline_has(&boot.cl, "quiet") && !boot.debug;
+	v = lkm_cmdline_value(&boot.cl, "panic");
+	boot.panic = v ? atoi(v) : 0;
+	boot.has_panic = v != NULL;
+}
+
+/* ---- modules ---- */
+
+static void load_modules(void)
+{
+	char dir[PATH_MAX];
+	struct lkm_index *ix;
+	struct lkm_plan plan;
+	struct lkm_load_stats st;
+	int err;
+
+	snprintf(dir, sizeof(dir), "/lib/modules/%s", boot.kver);
+	err = lkm_index_load(&ix, dir);
+	if (err == -ENOENT) {
+		say(LKM_LOG_WARNING,
+		    "no modules for kernel %s in this image (%s): "
+		    "was it built for another kernel?", boot.kver, dir);
+		return;
+	}
+	if (err) {
+		say(LKM_LOG_ERR, "unable to read the module indexes in %s: %s",
+		    dir, strerror(-err));
+		return;
+	}
+	err = lkm_plan_all(ix, &plan);
+	if (!err) {
+		lkm_load_plan(ix, &plan, &boot.cl, &st);
+		lkm_plan_free(&plan);
+		boot.nmodules = st.loaded;
+		say(LKM_LOG_INFO,
+		    "loaded %u modules in %llu ms (%u failed, %u skipped)",
+		    st.loaded, (unsigned long long)(st.usec / 1000), st.failed,
+		    st.skipped);
+	}
+	boot.ix = ix;
+}
+
+/* ---- failure ---- */
+
+void do_reboot(int how)
+{
+	sync();
+#ifdef __KLIBC__
+	reboot(how, NULL);
+#else
+	reboot(how);
+#endif
+}
+
+static void sleep_s(unsigned s)
+{
+	struct timespec ts = { (time_t)s, 0 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+void boot_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_cb(NULL, LKM_LOG_ERR, fmt, ap);
+	va_end(ap);
+	sync();
+	if (boot.has_panic && boot.panic != 0) {
+		if (boot.panic > 0) {
+			say(LKM_LOG_ERR, "rebooting in %d seconds (panic=%d)",
+			    boot.panic, boot.panic);
+			sleep_s((unsigned)boot.panic);
+		}
+		do_reboot(RB_AUTOBOOT);
+	}
+	say(LKM_LOG_ERR, "nothing more to do; waiting. "
+	    "Add panic=N to reboot after N seconds instead.");
+	for (;;)
+		pause();
+}
+
+/* ---- root ---- */
+
+static void wait_root(struct lkm_blockdev *found)
+{
+	const char *spec = lkm_cmdline_value(&boot.cl, "root");
+	const char *v;
+	struct lkm_rootspec rs;
+	uint64_t start, limit;
+	long timeout = DEFAULT_ROOT_TIMEOUT;
+
+	if (!spec)
+		boot_fail("no root= on the kernel command line: "
+			  "nothing to mount");
+	if (lkm_rootspec_parse(spec, &rs))
+		boot_fail("unable to understand root=%s: expected /dev/NAME, "
+			  "UUID=, LABEL= or /dev/disk/by-{uuid,label}/", spec);
+	v = lkm_cmdline_value(&boot.cl, "rootdelay");
+	if (v && atoi(v) > 0) {
+		say(LKM_LOG_INFO, "waiting %d s before looking for the root "
+		    "(rootdelay)", atoi(v));
+		sleep_s((unsigned)atoi(v));
+	}
+	if (lkm_cmdline_has(&boot.cl, "rootwait"))
+		timeout = -1;
+	v = lkm_cmdline_value(&boot.cl, "rd.timeout");
+	if (v)
+		timeout = atol(v) > 0 ? atol(v) : -1;
+	start = lkm_now_us();
+	limit = timeout < 0 ? 0 : (uint64_t)timeout * 1000000u;
+	for (;;) {
+		if (!lkm_find_root("/sys", "/dev", &rs, found, NULL, NULL))
+			break;
+		if (limit && lkm_now_us() - start >= limit)
+			root_missing(spec, timeout);
+		/* uevents would wake us sooner; a short poll is as good */
+		usleep(lkm_now_us() - start < 2000000u ? 10000 : 100000);
+	}
+	say(LKM_LOG_DEBUG, "root %s is /dev/%s (%s) after %llu ms", spec,
+	    found->name, *found->fs.type ? found->fs.type : "unknown type",
+	    (unsigned long long)((lkm_now_us() - start) / 1000));
+}
+
+/* Try each type of rootfstype= (or the probed one) until one mounts. */
+static void mount_root(const struct lkm_blockdev *bd)
+{
+	const char *types = lkm_cmdline_value(&boot.cl, "rootfstype");
+	const char *flags_s = lkm_cmdline_value(&boot.cl, "rootflags");
+	char dev[80], data[512], type[32], *tlist, *t, *save = NULL;
+	unsigned long flags = MS_RDONLY;
+	int err = ENODEV, r;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", bd->name);
+	if (flags_s && lkm_mount_options(flags_s, &flags, data, sizeof(data)))
+		boot_fail("rootflags=%s is too long", flags_s);
+	if (!flags_s)
+		data[0] = '\0';
+	/* the kernel's rule: ro unless rw, and the last of the two wins */
+	if (lkm_cmdline_last_index(&boot.cl, "rw") >
+	    lkm_cmdline_last_index(&boot.cl, "ro"))
+		flags &= ~(unsigned long)MS_RDONLY;
+	else
+		flags |= MS_RDONLY;
+	if (!types || !*types)
+		types = *bd->fs.type ? bd->fs.type : "ext4";
+	tlist = strdup(types);
+	mkdir("/root", 0755);
+	for (t = strtok_r(tlist, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		r = mount(dev, "/root", t, flags, *data ? data : NULL);
+		if (!r) {
+			snprintf(type, sizeof(type), "%s", t);
+			free(tlist);
+			boot.root_dev = strdup(dev);
+			boot.root_type = strdup(type);
+			boot.root_ro = !!(flags & MS_RDONLY);
+			return;
+		}
+		err = errno;
+		say(LKM_LOG_WARNING, "unable to mount %s on /root as %s: %s",
+		    dev, t, strerror(err));
+	}
+	free(tlist);
+	boot_fail("unable to mount the root %s (tried %s, options %s%s%s): %s",
+		  dev, types, flags & MS_RDONLY ? "ro" : "rw", *data ? "," : "",
+		  data, strerror(err));
+}
+
+int main(int argc, char **argv)
+{
+	struct lkm_blockdev root;
+	struct utsname un;
+
+	(void)argc;
+	boot.t0 = lkm_now_us();
+	boot.argv = argv;
+	setup_early();
+	read_cmdline();
+	devkmsg_unlimit(1);
+	uname(&un);
+	snprintf(boot.kver, sizeof(boot.kver), "%s", un.release);
+	say(LKM_LOG_INFO, "lkminit " LKMINIT_VERSION " on Linux %s", boot.kver);
+	load_modules();
+	wait_root(&root);
+	mount_root(&root);
+	devkmsg_unlimit(0);
+	switch_root_and_exec("/root");
+	return 0; /* not reached: switch_root_and_exec never returns */
+}

@@ -1,0 +1,38 @@
+/* init.h - what the files of /init share. */
+#ifndef LKMINIT_INIT_H
+#define LKMINIT_INIT_H
+
+#include "../loader/lkm.h"
+
+#ifndef LKMINIT_VERSION
+#define LKMINIT_VERSION "0"
+#endif
+
+struct boot {
+	struct lkm_cmdline cl;
+	struct lkm_index *ix; /* NULL when the image has no modules */
+	char **argv;          /* as the kernel gave them to /init */
+	char kver[65];
+	uint64_t t0;          /* when /init started */
+	int debug, quiet;
+	int panic, has_panic;
+	unsigned nmodules;
+	char *root_dev, *root_type;
+	int root_ro;
+};
+
+extern struct boot boot;
+
+void say(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void boot_fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+void open_console(void);
+void do_reboot(int how);
+
+/* diag.c: explain a root that never came, then boot_fail(). */
+void root_missing(const char *spec, long timeout) __attribute__((noreturn));
+
+/* switchroot.c */
+void switch_root_and_exec(const char *newroot) __attribute__((noreturn));
+
+#endif

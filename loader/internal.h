@@ -1,0 +1,78 @@
+/* internal.h - shared by the loader's own files and its unit tests. */
+#ifndef LKM_INTERNAL_H
+#define LKM_INTERNAL_H
+
+#include "lkm.h"
+
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* log.c */
+void lkm_log(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define lkm_err(...) lkm_log(LKM_LOG_ERR, __VA_ARGS__)
+#define lkm_warn(...) lkm_log(LKM_LOG_WARNING, __VA_ARGS__)
+#define lkm_info(...) lkm_log(LKM_LOG_INFO, __VA_ARGS__)
+#define lkm_dbg(...) lkm_log(LKM_LOG_DEBUG, __VA_ARGS__)
+
+/* util.c */
+/* Next line of buf[*pos..len), NUL-terminated in place; NULL at the end.
+ * buf must have a writable byte at buf[len], as lkm_read_file leaves. */
+char *lkm_next_line(char *buf, size_t len, size_t *pos);
+/* Split off the next blank-separated word of *s, or NULL. */
+char *lkm_next_word(char **s);
+/* Grow *v (elements of size sz) so that it has room for n+1. */
+int lkm_grow(void *v, size_t *cap, size_t n, size_t sz);
+/* Module name from a path such as kernel/fs/ext4/ext4.ko.xz, normalised. */
+int lkm_modname_from_path(const char *path, char *name, size_t size);
+/* Trim a NUL-terminated string of trailing white space in place. */
+void lkm_rtrim(char *s);
+
+/* index.c */
+struct lkm_module {
+	char *name;
+	char *path;          /* as in modules.dep, relative to the index dir */
+	size_t *deps;        /* indexes of its hard dependencies */
+	size_t ndeps;
+	char **missing;      /* dependency paths not in the index */
+	size_t nmissing;
+	char **pre, **post;  /* softdep names (may be aliases) */
+	size_t npre, npost;
+	enum lkm_mod_state state;
+	int err;             /* -errno of a failed load */
+	int mark;            /* planner scratch */
+};
+
+struct lkm_alias {
+	char *pattern;
+	char *module;
+};
+
+struct lkm_index {
+	char *dir;
+	struct lkm_module *mods;
+	size_t nmods, capmods;
+	size_t *by_name; /* mods indexes sorted by name */
+	struct lkm_alias *aliases;
+	size_t naliases, capaliases;
+	char **builtin;  /* sorted, normalised */
+	size_t nbuiltin, capbuiltin;
+};
+
+int lkm_index_new(struct lkm_index **ix, const char *dir);
+int lkm_index_parse_dep(struct lkm_index *ix, char *buf, size_t len);
+int lkm_index_parse_softdep(struct lkm_index *ix, char *buf, size_t len);
+int lkm_index_parse_alias(struct lkm_index *ix, char *buf, size_t len);
+int lkm_index_parse_builtin(struct lkm_index *ix, char *buf, size_t len);
+int lkm_index_is_builtin(const struct lkm_index *ix, const char *name);
+/* Call fn for each module that name resolves to: itself, or the modules
+ * an alias pattern matches.  Returns how many matched. */
+int lkm_index_resolve(const struct lkm_index *ix, const char *name,
+		      void (*fn)(void *ctx, size_t i), void *ctx);
+
+/* sys.c - the syscall seam; tests link a fake in its place. */
+int lkm_sys_finit_module(int fd, const char *opts, int flags);
+int lkm_sys_init_module(void *image, unsigned long len, const char *opts);
+
+#endif

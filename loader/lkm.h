@@ -1,0 +1,181 @@
+/* lkm.h - the whole public API of the lkminit loader library.
+ *
+ * Every function returns 0 (or a count) on success and a negative errno on
+ * failure.  Nothing here exits or prints: messages go to the callback set
+ * with lkm_set_log().
+ */
+#ifndef LKM_H
+#define LKM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- logging ---------------------------------------------------------- */
+
+/* Priorities are syslog's, so they can be written to /dev/kmsg as they are. */
+enum {
+	LKM_LOG_ERR = 3,
+	LKM_LOG_WARNING = 4,
+	LKM_LOG_NOTICE = 5,
+	LKM_LOG_INFO = 6,
+	LKM_LOG_DEBUG = 7,
+};
+
+typedef void (*lkm_log_fn)(void *data, int prio, const char *fmt, va_list ap);
+
+/* Send the library's messages to fn; NULL discards them. */
+void lkm_set_log(lkm_log_fn fn, void *data);
+
+/* Microseconds on a clock that does not jump during boot. */
+uint64_t lkm_now_us(void);
+
+/* Read a whole file into a malloc'd buffer with a NUL after its *len
+ * bytes. */
+int lkm_read_file(const char *path, char **buf, size_t *len);
+
+/* ---- names ------------------------------------------------------------ */
+
+/* Module and parameter names: '-' and '_' are the same character. */
+int lkm_name_eq(const char *a, const char *b);
+int lkm_name_eqn(const char *a, const char *b, size_t n);
+/* Rewrite '-' to '_' in place, the spelling the kernel reports. */
+void lkm_name_normalize(char *name);
+
+/* ---- kernel command line ---------------------------------------------- */
+
+struct lkm_param {
+	const char *key;
+	const char *val; /* NULL when the word has no '=' */
+};
+
+struct lkm_cmdline {
+	char *buf;               /* owned copy the params point into */
+	struct lkm_param *params;
+	size_t n;                /* words before a lone "--" */
+	size_t n_all;            /* all words, those after "--" included */
+};
+
+/* Split s (len bytes, need not be NUL-terminated) into words by the
+ * kernel's own rules (next_arg in kernel/params.c): double quotes group,
+ * a quote around a whole word or a value is removed. */
+int lkm_cmdline_parse(struct lkm_cmdline *cl, const char *s, size_t len);
+void lkm_cmdline_free(struct lkm_cmdline *cl);
+/* The value of the last "key=..." word, or NULL. */
+const char *lkm_cmdline_value(const struct lkm_cmdline *cl, const char *key);
+/* 1 if key appears, with or without a value. */
+int lkm_cmdline_has(const struct lkm_cmdline *cl, const char *key);
+/* Position of the last word named key, or -1: which of "ro" and "rw"
+ * came last decides. */
+long lkm_cmdline_last_index(const struct lkm_cmdline *cl, const char *key);
+/* Options for module mod from its "mod.param=value" words, in the form
+ * finit_module takes ("p=v q=\"a b\""); *out is malloc'd, "" if none. */
+int lkm_cmdline_module_options(const struct lkm_cmdline *cl, const char *mod,
+			       char **out);
+
+/* ---- module indexes --------------------------------------------------- */
+
+struct lkm_index;
+
+enum lkm_mod_state {
+	LKM_MOD_NEW = 0,
+	LKM_MOD_LOADED,   /* inserted now, or already live (EEXIST) */
+	LKM_MOD_BUILTIN,
+	LKM_MOD_FAILED,
+	LKM_MOD_SKIPPED,  /* a hard dependency failed */
+};
+
+/* Read modules.dep, modules.softdep, modules.alias and modules.builtin
+ * from dir (e.g. /lib/modules/$KVER).  modules.dep is required. */
+int lkm_index_load(struct lkm_index **ix, const char *dir);
+void lkm_index_free(struct lkm_index *ix);
+size_t lkm_index_count(const struct lkm_index *ix);
+const char *lkm_index_name(const struct lkm_index *ix, size_t i);
+/* Index of the module called name, or -ENOENT. */
+int lkm_index_find(const struct lkm_index *ix, const char *name);
+enum lkm_mod_state lkm_index_state(const struct lkm_index *ix, size_t i);
+
+/* ---- planning --------------------------------------------------------- */
+
+struct lkm_plan {
+	size_t *order; /* module indexes, each after what it needs */
+	size_t n;
+};
+
+/* Order the named modules (names or aliases) and everything they need:
+ * modules.dep dependencies and softdep pre: entries before a module,
+ * post: entries after it.  Unknown names, missing dependencies and cycles
+ * are reported and left out; the rest is still planned. */
+int lkm_plan_modules(struct lkm_index *ix, const char *const *names,
+		     size_t n, struct lkm_plan *plan);
+/* Plan every module of the index, in modules.dep order. */
+int lkm_plan_all(struct lkm_index *ix, struct lkm_plan *plan);
+void lkm_plan_free(struct lkm_plan *plan);
+
+/* ---- loading ---------------------------------------------------------- */
+
+struct lkm_load_stats {
+	unsigned loaded, failed, skipped, builtin;
+	uint64_t usec; /* wall time of the whole plan */
+};
+
+/* Load the module at index i with options opts ("" for none).
+ * 0 when it is live afterwards (EEXIST counts), else -errno. */
+int lkm_module_load(struct lkm_index *ix, size_t i, const char *opts);
+
+/* Load a plan in order, each module with its options from cl (may be
+ * NULL).  A module whose hard dependency failed is skipped; a failure
+ * never stops the rest. */
+int lkm_load_plan(struct lkm_index *ix, const struct lkm_plan *plan,
+		  const struct lkm_cmdline *cl, struct lkm_load_stats *st);
+
+/* What a load errno means for a module, in words. */
+const char *lkm_load_strerror(int err);
+
+/* ---- filesystems and root= ------------------------------------------- */
+
+struct lkm_fsinfo {
+	char type[16];   /* "ext4", ... */
+	char uuid[40];   /* canonical text form, lower case */
+	char label[64];
+};
+
+/* Recognise the filesystem on an open block device. */
+int lkm_probe_fs(int fd, struct lkm_fsinfo *fi);
+
+enum lkm_root_kind {
+	LKM_ROOT_NONE = 0,
+	LKM_ROOT_DEVNAME, /* /dev/sda1 */
+	LKM_ROOT_UUID,
+	LKM_ROOT_LABEL,
+};
+
+struct lkm_rootspec {
+	enum lkm_root_kind kind;
+	char value[256];
+};
+
+int lkm_rootspec_parse(const char *s, struct lkm_rootspec *rs);
+/* 1 if the block device called name (as in /sys/class/block) with
+ * filesystem fi (may be NULL when unknown) is the one rs asks for. */
+int lkm_rootspec_match(const struct lkm_rootspec *rs, const char *name,
+		       const struct lkm_fsinfo *fi);
+
+struct lkm_blockdev {
+	char name[64];          /* sda1 */
+	struct lkm_fsinfo fs;   /* type is "" when not recognised */
+};
+
+/* Look through sysroot/class/block for the device rs names.  On success
+ * *found holds it.  -ENOENT when not (yet) there.  When seen is not NULL
+ * it is filled with up to nseen devices looked at, *nseen updated. */
+int lkm_find_root(const char *sysroot, const char *devroot,
+		  const struct lkm_rootspec *rs, struct lkm_blockdev *found,
+		  struct lkm_blockdev *seen, size_t *nseen);
+
+/* Split mount options ("ro,noatime,data=ordered") into MS_* bits, set
+ * or cleared in *flags, and the rest, comma-joined, for the filesystem. */
+int lkm_mount_options(const char *opts, unsigned long *flags, char *data,
+		      size_t size);
+
+#endif

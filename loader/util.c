@@ -1,0 +1,170 @@
+/* util.c - reading files and splitting text, with every length checked. */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int lkm_read_file(const char *path, char **buf, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *b = NULL, *nb;
+	ssize_t r;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (!b || n + 1 >= cap) {
+			if (b)
+				cap *= 2;
+			nb = realloc(b, cap);
+			if (!nb) {
+				err = -ENOMEM;
+				goto out;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = -errno;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	b = NULL;
+out:
+	free(b);
+	close(fd);
+	return err;
+}
+
+char *lkm_next_line(char *buf, size_t len, size_t *pos)
+{
+	char *line, *nl;
+
+	if (*pos >= len)
+		return NULL;
+	line = buf + *pos;
+	nl = memchr(line, '\n', len - *pos);
+	if (nl) {
+		*nl = '\0';
+		*pos = (size_t)(nl - buf) + 1;
+	} else {
+		/* the buffer has a NUL at buf[len] (lkm_read_file) */
+		buf[len] = '\0';
+		*pos = len;
+	}
+	return line;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+char *lkm_next_word(char **s)
+{
+	char *p = *s, *w;
+
+	while (*p && is_blank(*p))
+		p++;
+	if (!*p) {
+		*s = p;
+		return NULL;
+	}
+	w = p;
+	while (*p && !is_blank(*p))
+		p++;
+	if (*p)
+		*p++ = '\0';
+	*s = p;
+	return w;
+}
+
+void lkm_rtrim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && is_blank(s[n - 1]))
+		s[--n] = '\0';
+}
+
+int lkm_grow(void *v, size_t *cap, size_t n, size_t sz)
+{
+	void **vp = v;
+	size_t ncap;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > ((size_t)-1) / sz)
+		return -ENOMEM;
+	nv = realloc(*vp, ncap * sz);
+	if (!nv)
+		return -ENOMEM;
+	*vp = nv;
+	*cap = ncap;
+	return 0;
+}
+
+int lkm_modname_from_path(const char *path, char *name, size_t size)
+{
+	const char *base = strrchr(path, '/');
+	const char *dot;
+	size_t n;
+
+	base = base ? base + 1 : path;
+	dot = strstr(base, ".ko");
+	n = dot ? (size_t)(dot - base) : strlen(base);
+	if (n == 0 || n >= size)
+		return -EINVAL;
+	memcpy(name, base, n);
+	name[n] = '\0';
+	lkm_name_normalize(name);
+	return 0;
+}
+
+void lkm_name_normalize(char *name)
+{
+	for (; *name; name++)
+		if (*name == '-')
+			*name = '_';
+}
+
+static char fold(char c)
+{
+	return c == '-' ? '_' : c;
+}
+
+int lkm_name_eqn(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (fold(a[i]) != fold(b[i]))
+			return 0;
+		if (!a[i])
+			return 1;
+	}
+	return 1;
+}
+
+int lkm_name_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (fold(*a) != fold(*b))
+			return 0;
+	return *a == *b;
+}
