@@ -1,0 +1,144 @@
+/* testinit.c - the real init of the boot tests' root disk.
+ *
+ * It reports what the real root sees, between two marker lines on the
+ * console, and powers the machine off:
+ *   uptime, pid, argv, the / line of /proc/mounts, whether / is writable,
+ *   /proc/modules, the module parameters named by lkmtest.show=MOD/PARAM,..
+ *   on the kernel command line, and every "lkminit:" line of the kernel log.
+ * The boot tests assert on this report, never on what /init says of itself.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <unistd.h>
+
+static char *slurp(const char *path)
+{
+	static char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+static void report_mounts(void)
+{
+	char *m = slurp("/proc/mounts"), *line, *save = NULL;
+
+	for (line = m ? strtok_r(m, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char dev[256], dir[256], type[64], opts[512];
+
+		if (sscanf(line, "%255s %255s %63s %511s", dev, dir, type, opts) == 4 &&
+		    !strcmp(dir, "/"))
+			printf("rootmount %s %s %s\n", dev, type, opts);
+	}
+}
+
+static void report_modules(void)
+{
+	char *m = slurp("/proc/modules"), *line, *save = NULL;
+
+	for (line = m ? strtok_r(m, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(line, ' ');
+
+		if (sp)
+			*sp = '\0';
+		printf("module %s\n", line);
+	}
+}
+
+/* lkmtest.show=scsi_mod/max_luns,aic7xxx/aic7xxx */
+static void report_params(void)
+{
+	static char cmdline[4096];
+	char *c = slurp("/proc/cmdline"), *p, *w, *save = NULL, path[512];
+
+	if (!c)
+		return;
+	snprintf(cmdline, sizeof(cmdline), "%s", c);
+	p = strstr(cmdline, "lkmtest.show=");
+	if (!p)
+		return;
+	p += strlen("lkmtest.show=");
+	p[strcspn(p, " \n")] = '\0';
+	for (w = strtok_r(p, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		char *slash = strchr(w, '/'), *v;
+
+		if (!slash)
+			continue;
+		*slash = '\0';
+		snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s", w,
+			 slash + 1);
+		v = slurp(path);
+		if (v)
+			v[strcspn(v, "\n")] = '\0';
+		printf("param %s.%s=%s\n", w, slash + 1, v ? v : "<absent>");
+	}
+}
+
+static void report_kmsg(void)
+{
+	char rec[2048];
+	ssize_t n;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0) {
+		printf("kmsg <unable to open /dev/kmsg: %s>\n", strerror(errno));
+		return;
+	}
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		char *msg;
+
+		if (n <= 0)
+			continue; /* EPIPE: overwritten records, go on */
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		if (msg && !strncmp(msg + 1, "lkminit:", 8)) {
+			msg[1 + strcspn(msg + 1, "\n")] = '\0';
+			printf("kmsg %s\n", msg + 1);
+		}
+	}
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	char *up = slurp("/proc/uptime");
+	int i, fd;
+
+	printf("\nLKMTEST-BEGIN\n");
+	printf("uptime %.*s\n", up ? (int)strcspn(up, " ") : 1, up ? up : "?");
+	printf("pid %d\n", (int)getpid());
+	printf("argv");
+	for (i = 0; i < argc; i++)
+		printf(" %s", argv[i]);
+	printf("\n");
+	report_mounts();
+	fd = open("/lkmtest-write-probe", O_WRONLY | O_CREAT, 0600);
+	printf("rootwrite %s\n", fd >= 0 ? "ok" : strerror(errno));
+	if (fd >= 0) {
+		close(fd);
+		unlink("/lkmtest-write-probe");
+	}
+	report_modules();
+	report_params();
+	report_kmsg();
+	printf("LKMTEST-END\n");
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF, NULL);
+	for (;;)
+		pause();
+}
