@@ -24,7 +24,7 @@ INIT_CFLAGS := $(CFLAGS) $(WARN) $(KLIBC_SYSINC) -DLKMINIT_VERSION='"$(VERSION)"
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 INIT_LDFLAGS := -static -Wl,--gc-sections -s
 
-.PHONY: all clean check demo deps unit bats boot test-init help
+.PHONY: all clean check demo deps unit-build
 
 all: $(BUILD)/init $(BUILD)/testinit
 
@@ -52,10 +52,13 @@ unit-build: $(UNIT_TESTS)
 deps:
 	@tests/helpers/deps
 
-check: deps all unit-build
+# deps first: on a fresh machine the compilers come from it.
+check: deps
+	@$(MAKE) --no-print-directory all unit-build
 	@tests/run-all
 
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@qemu/demo $(KVER)
 
 clean:

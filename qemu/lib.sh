@@ -20,7 +20,7 @@ qemu_kver() {
 		echo "$KVER"
 		return
 	fi
-	for _v in $(ls /boot/vmlinuz-* 2>/dev/null | sed 's|^/boot/vmlinuz-||' |
+	for _v in $(find /boot -maxdepth 1 -name 'vmlinuz-*' | sed 's|^/boot/vmlinuz-||' |
 		sort -V -r); do
 		if [ -f "/lib/modules/$_v/modules.dep" ]; then
 			echo "$_v"
@@ -37,7 +37,9 @@ make_rootfs() {
 	rm -rf "$1"
 	mkdir -p "$1/sbin" "$1/dev" "$1/proc" "$1/sys" "$1/run" "$1/etc" "$1/tmp"
 	cp "$LKM_TOP/build/testinit" "$1/sbin/init"
-	chmod 0755 "$1/sbin/init"
+	# a second name, to tell init= from the default
+	cp "$1/sbin/init" "$1/sbin/lkmtest-init"
+	chmod 0755 "$1/sbin/init" "$1/sbin/lkmtest-init"
 	echo "lkminit test root" >"$1/etc/issue"
 }
 
@@ -86,9 +88,12 @@ qemu_boot() {
 	fi
 }
 
-# scsi_disk FILE [ID]: QEMU arguments for a virtio-scsi disk.
-scsi_disk() {
-	echo "-device virtio-scsi-pci,id=scsi${2:-0} -drive file=$1,if=none,format=raw,id=d${2:-0} -device scsi-hd,drive=d${2:-0},bus=scsi${2:-0}.0"
+# qemu_boot_scsi LOG IMAGE "CMDLINE" DISK: qemu_boot with DISK on a
+# virtio-scsi controller (the mid layer, virtio_scsi low, sd_mod high).
+qemu_boot_scsi() {
+	qemu_boot "$1" "$2" "$3" -device virtio-scsi-pci,id=scsi0 \
+		-drive "file=$4,if=none,format=raw,id=d0" \
+		-device scsi-hd,drive=d0,bus=scsi0.0
 }
 
 # report LOG: the real root's report, without the console's CRs.

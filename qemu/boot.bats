@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# Boot tests: the Debian kernel, our image, a real ext4 disk, QEMU.
+# Assertions are on the report of the real root's init (qemu/testinit.c).
+
+load ../tests/helpers/common
+
+ROOT_UUID=2f0b7f3e-5b0c-4a5e-9a43-3e8e2b5b0c01
+
+setup_file() {
+	export QEMU_WORK=$BATS_FILE_TMPDIR
+	# shellcheck source=qemu/lib.sh
+	. "$LKM_TOP/qemu/lib.sh"
+	make_disk "$QEMU_WORK/root.img" lkmroot "$ROOT_UUID"
+	make_image "$QEMU_WORK/lkm.img" -m "$QEMU_MODULES"
+	# The main boot: several tests below read its report.
+	qemu_boot_scsi "$QEMU_WORK/main.log" "$QEMU_WORK/lkm.img" \
+		"root=LABEL=lkmroot scsi_mod.max_luns=3 single panic=1 rd.timeout=30 lkmtest.show=scsi_mod/max_luns" \
+		"$QEMU_WORK/root.img" || true
+	report "$QEMU_WORK/main.log" >"$QEMU_WORK/main.report"
+}
+
+setup() {
+	# shellcheck source=qemu/lib.sh
+	. "$LKM_TOP/qemu/lib.sh"
+	R=$QEMU_WORK/main.report
+}
+
+has() {
+	grep -qx -- "$1" "$R" || { echo "report lacks: $1"; cat "$R"; return 1; }
+}
+
+@test "boot: the real root is reached and its init is PID 1" {
+	has LKMTEST-END
+	has "pid 1"
+}
+
+@test "boot: root mounted read-only from the virtio-scsi disk found by LABEL" {
+	has "rootmount /dev/sda ext4 ro,relatime"
+	has "rootwrite Read-only file system"
+	for m in virtio_pci virtio_scsi scsi_mod sd_mod; do has "module $m"; done
+	grep -q 'lkminit: switching to root /dev/sda (ext4, ro)' "$R"
+}
+
+@test "boot: scsi_mod.max_luns=3 reads back from /sys/module/scsi_mod/parameters" {
+	has "param scsi_mod.max_luns=3"
+}
+
+@test "boot: the kernel's arguments for init reach the real init (single)" {
+	has "argv /sbin/init single"
+}
+
+@test "boot: dependencies and softdeps of ext4 are live" {
+	for m in ext4 jbd2 mbcache crc16 crc32c_generic; do has "module $m"; done
+}
+
+@test "boot: root by UUID, rw, init= with its arguments" {
+	cp "$QEMU_WORK/root.img" "$BATS_TEST_TMPDIR/rw.img"
+	qemu_boot_scsi "$BATS_TEST_TMPDIR/log" "$QEMU_WORK/lkm.img" \
+		"root=UUID=${ROOT_UUID^^} rw init=/sbin/lkmtest-init panic=1 rd.timeout=30 -- one two" \
+		"$BATS_TEST_TMPDIR/rw.img"
+	R=$BATS_TEST_TMPDIR/report
+	report "$BATS_TEST_TMPDIR/log" >"$R"
+	has "rootmount /dev/sda ext4 rw,relatime"
+	has "rootwrite ok"
+	has "argv /sbin/lkmtest-init one two"
+}
+
+@test "boot: a root that never comes is diagnosed, then panic= reboots" {
+	run qemu_boot_scsi "$BATS_TEST_TMPDIR/log" "$QEMU_WORK/lkm.img" \
+		"root=LABEL=nosuch rd.timeout=2 panic=1" "$QEMU_WORK/root.img"
+	# 0: QEMU left on the reboot (-no-reboot); 124 would be our timeout
+	[ "$status" -eq 0 ]
+	L=$BATS_TEST_TMPDIR/log
+	grep -q 'lkminit: gave up waiting for root=LABEL=nosuch after 2 s' "$L"
+	grep -q "lkminit:   /dev/sda: ext4 UUID=$ROOT_UUID LABEL=lkmroot" "$L"
+	grep -q 'lkminit: modules: \([0-9][0-9]*\) loaded of \1 in the image' "$L"
+	grep -q 'lkminit: rebooting in 1 seconds (panic=1)' "$L"
+	! grep -q LKMTEST-BEGIN "$L" || false
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/env bats
+# mkinitrd against the installed Debian kernel's real modules tree.
+
+load ../helpers/common
+
+setup_file() {
+	KV=$(test_kver)
+	export KV
+	export IMG=$BATS_FILE_TMPDIR/ext4.img
+	"$MKINITRD" -q -o "$IMG" -k "$KV" -m virtio_scsi,sd_mod,ext4
+	unpack "$IMG" "$BATS_FILE_TMPDIR/x"
+}
+
+@test "the image has /init, the build facts and the mount points" {
+	X=$BATS_FILE_TMPDIR/x
+	cmp "$X/init" "$LKM_TOP/build/init"
+	[ -x "$X/init" ]
+	for d in dev proc sys run root; do [ -d "$X/$d" ]; done
+	grep -qx "KVER=$KV" "$X/etc/lkminit.conf"
+	grep -q '^MODULES="virtio_scsi sd_mod ext4"$' "$X/etc/lkminit.conf"
+}
+
+@test "the closure holds dependencies and softdeps resolved through aliases" {
+	M=$BATS_FILE_TMPDIR/x/lib/modules/$KV
+	for m in fs/ext4/ext4 fs/jbd2/jbd2 fs/mbcache lib/crc16 crypto/crc32c_generic \
+		drivers/scsi/scsi_mod drivers/scsi/scsi_common drivers/scsi/sd_mod \
+		drivers/scsi/virtio_scsi drivers/virtio/virtio drivers/virtio/virtio_ring \
+		lib/crc-t10dif block/t10-pi; do
+		[ -f "$M/kernel/$m.ko" ] || { echo "missing $m"; return 1; }
+	done
+	# nothing that was not asked for
+	run -0 sh -c "find '$M' -name '*.ko' | wc -l"
+	[ "$output" -le 24 ]
+	[ -z "$(find "$M" -name 'nvme*.ko')" ]
+}
+
+@test "indexes are regenerated for just the image's modules" {
+	M=$BATS_FILE_TMPDIR/x/lib/modules/$KV
+	run -0 grep '^kernel/fs/ext4/ext4.ko:' "$M/modules.dep"
+	[[ $output == *kernel/fs/jbd2/jbd2.ko* ]]
+	[[ $output == *kernel/fs/mbcache.ko* ]]
+	grep -qx 'softdep ext4 pre: crypto-crc32c' "$M/modules.softdep"
+	grep -q '^alias crypto-crc32c crc32c_generic$' "$M/modules.alias"
+	[ -s "$M/modules.builtin" ]
+	[ -s "$M/modules.builtin.modinfo" ]
+	# one modules.dep line per .ko in the image, and no binary indexes
+	[ "$(wc -l <"$M/modules.dep")" -eq "$(find "$M" -name '*.ko' | wc -l)" ]
+	[ -z "$(find "$M" -maxdepth 1 -name '*.bin')" ]
+}
+
+@test "modules are copied byte for byte (their signatures must survive)" {
+	M=$BATS_FILE_TMPDIR/x/lib/modules/$KV
+	for ko in $(cd "$M" && find . -name '*.ko'); do
+		cmp "$M/$ko" "/lib/modules/$KV/$ko"
+	done
+	tail -c 28 "$M/kernel/fs/ext4/ext4.ko" | grep -q 'Module signature appended'
+}
+
+@test "the archive is newc, sorted, owned by 0:0, with SOURCE_DATE_EPOCH mtimes" {
+	SOURCE_DATE_EPOCH=1700000000 "$MKINITRD" -q -o "$BATS_TEST_TMPDIR/e.img" \
+		-k "$KV" -m ext4
+	gzip -dc <"$BATS_TEST_TMPDIR/e.img" | head -c 6 | grep -q 070701
+	run -0 sh -c "gzip -dc <'$BATS_TEST_TMPDIR/e.img' | TZ=UTC cpio -itv --quiet --numeric-uid-gid"
+	[ -z "$(printf '%s\n' "$output" | awk '$3 != 0 || $4 != 0')" ]
+	# shellcheck disable=SC2143 # bats does not fail on a negated command
+	[ -z "$(printf '%s\n' "$output" | grep -v 'Nov 14  2023')" ]
+	run -0 names "$BATS_TEST_TMPDIR/e.img"
+	[ "$output" = "$(printf '%s\n' "$output" | LC_ALL=C sort)" ]
+}
+
+@test "two builds of the same input are byte-identical" {
+	"$MKINITRD" -q -o "$BATS_TEST_TMPDIR/a.img" -k "$KV" -m virtio_scsi,sd_mod,ext4
+	sleep 1
+	"$MKINITRD" -q -o "$BATS_TEST_TMPDIR/b.img" -k "$KV" -m virtio_scsi,sd_mod,ext4
+	cmp "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
+	cmp "$BATS_TEST_TMPDIR/a.img" "$IMG"
+}
+
+@test "the old form: mkinitrd IMAGE KVER" {
+	run -0 "$MKINITRD" -q -m ext4 "$BATS_TEST_TMPDIR/old.img" "$KV"
+	names "$BATS_TEST_TMPDIR/old.img" | grep -qx "lib/modules/$KV/kernel/fs/ext4/ext4.ko"
+}
+
+@test "a missing module is named, and the old image survives" {
+	cp "$IMG" "$BATS_TEST_TMPDIR/keep.img"
+	run -1 "$MKINITRD" -f -o "$BATS_TEST_TMPDIR/keep.img" -k "$KV" -m ext4,no_such_mod
+	[[ $output == *"not found for kernel $KV"*no_such_mod* ]]
+	cmp "$IMG" "$BATS_TEST_TMPDIR/keep.img"
+	# no temporary file is left beside it
+	[ "$(ls -A "$BATS_TEST_TMPDIR")" = keep.img ]
+}
+
+@test "an existing image is kept unless -f is given" {
+	cp "$IMG" "$BATS_TEST_TMPDIR/i.img"
+	run -1 "$MKINITRD" -o "$BATS_TEST_TMPDIR/i.img" -k "$KV" -m ext4
+	[[ $output == *"exists; use -f"* ]]
+	cmp "$IMG" "$BATS_TEST_TMPDIR/i.img"
+	run -0 "$MKINITRD" -q -f -o "$BATS_TEST_TMPDIR/i.img" -k "$KV" -m ext4
+	run -1 cmp -s "$IMG" "$BATS_TEST_TMPDIR/i.img"
+}
+
+@test "bad usage gets a clear error" {
+	run -1 "$MKINITRD" --frobnicate
+	[[ $output == *"unknown option --frobnicate"* ]]
+	run -1 "$MKINITRD" -o
+	[[ $output == *"option -o needs a value"* ]]
+	run -1 "$MKINITRD" -o "$BATS_TEST_TMPDIR/z.img" -k 0.0-nosuch
+	[[ $output == *"no modules for kernel 0.0-nosuch"* ]]
+	run -1 "$MKINITRD" -o "$BATS_TEST_TMPDIR/z.img" -k "$KV" --compress bogus
+	[[ $output == *"unknown compression 'bogus'"* ]]
+	run -1 "$MKINITRD" -o /nonexistent-dir/z.img -k "$KV" -m ext4
+	[[ $output == *"/nonexistent-dir is not a directory"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/z.img" ]
+}
+
+@test "every compressor makes an image its tool can read back" {
+	for c in gzip zstd xz lz4 none; do
+		"$MKINITRD" -q -o "$BATS_TEST_TMPDIR/$c.img" -k "$KV" -m ext4 --compress "$c"
+	done
+	gzip -t "$BATS_TEST_TMPDIR/gzip.img"
+	zstd -q -t "$BATS_TEST_TMPDIR/zstd.img"
+	xz -t "$BATS_TEST_TMPDIR/xz.img"
+	lz4 -q -t "$BATS_TEST_TMPDIR/lz4.img"
+	head -c 6 "$BATS_TEST_TMPDIR/none.img" | grep -q 070701
+	# xz for the kernel: CRC32 check, not the default CRC64
+	xz --robot -lv "$BATS_TEST_TMPDIR/xz.img" | grep -q CRC32
+}
