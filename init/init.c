@@ -37,14 +37,16 @@ static void log_cb(void *data, int prio, const char *fmt, va_list ap)
 	int n, len;
 
 	(void)data;
-	if (prio >= LKM_LOG_DEBUG && !boot.debug)
-		return;
 	n = snprintf(buf, sizeof(buf), "<%d>lkminit: ", prio);
 	vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
 	len = (int)strlen(buf);
 	buf[len++] = '\n';
+	/* debug lines (the timeline) always reach the log, the console only
+	 * under rd.debug */
 	if (kmsg_fd >= 0 && write(kmsg_fd, buf, (size_t)len) == len &&
 	    prio < console_loglevel)
+		return;
+	if (prio >= LKM_LOG_DEBUG && !boot.debug)
 		return;
 	if (boot.quiet && prio > LKM_LOG_ERR && !boot.debug)
 		return;
@@ -76,7 +78,7 @@ static void read_loglevel(void)
 
 /* Userspace writes to /dev/kmsg are rate limited to ten per five seconds
  * unless printk.devkmsg=on; an rd.debug boot says far more than that. */
-static void devkmsg_unlimit(int on)
+void devkmsg_unlimit(int on)
 {
 	static int changed;
 	const char *v = on ? "on\n" : "ratelimit\n";
@@ -144,10 +146,36 @@ static void setup_early(void)
 	lkm_set_log(log_cb, NULL);
 }
 
+void stage(const char *name)
+{
+	uint64_t t = lkm_now_us();
+
+	say(LKM_LOG_DEBUG, "timeline stage=%s t=%llu.%06llu", name,
+	    (unsigned long long)(t / 1000000), (unsigned long long)(t % 1000000));
+}
+
+/* Boot parameters baked in by mkinitrd --cmdline come first, so that the
+ * real command line, read after them, wins. */
+static char *baked_cmdline(void)
+{
+	char *conf, *v;
+	size_t len;
+
+	if (lkm_read_file("/etc/lkminit.conf", &conf, &len))
+		return NULL;
+	v = malloc(len + 1);
+	if (v && lkm_conf_value(conf, "CMDLINE", v, len + 1)) {
+		free(v);
+		v = NULL;
+	}
+	free(conf);
+	return v;
+}
+
 static void read_cmdline(void)
 {
 	const char *v;
-	char *buf = NULL;
+	char *buf = NULL, *baked, *all;
 	size_t len = 0;
 	int err;
 
@@ -155,6 +183,14 @@ static void read_cmdline(void)
 	if (err)
 		say(LKM_LOG_ERR, "unable to read /proc/cmdline: %s",
 		    strerror(-err));
+	baked = baked_cmdline();
+	if (baked && *baked && (all = malloc(strlen(baked) + len + 2))) {
+		sprintf(all, "%s %s", baked, buf ? buf : "");
+		free(buf);
+		buf = all;
+		len = strlen(all);
+	}
+	free(baked);
 	err = lkm_cmdline_parse(&boot.cl, buf ? buf : "", len);
 	free(buf);
 	if (err)
@@ -345,10 +381,15 @@ int main(int argc, char **argv)
 	uname(&un);
 	snprintf(boot.kver, sizeof(boot.kver), "%s", un.release);
 	say(LKM_LOG_INFO, "lkminit " LKMINIT_VERSION " on Linux %s", boot.kver);
+	say(LKM_LOG_DEBUG, "timeline stage=init t=%llu.%06llu",
+	    (unsigned long long)(boot.t0 / 1000000),
+	    (unsigned long long)(boot.t0 % 1000000));
+	stage("modules");
 	load_modules();
+	stage("rootwait");
 	wait_root(&root);
+	stage("mount");
 	mount_root(&root);
-	devkmsg_unlimit(0);
 	switch_root_and_exec("/root");
 	return 0; /* not reached: switch_root_and_exec never returns */
 }

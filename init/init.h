@@ -28,6 +28,10 @@ void boot_fail(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 void open_console(void);
 void do_reboot(int how);
+/* A timeline record: stage NAME begins now. */
+void stage(const char *name);
+/* Lift /dev/kmsg's rate limit for /init's messages (1), put it back (0). */
+void devkmsg_unlimit(int on);
 
 /* diag.c: explain a root that never came, then boot_fail(). */
 void root_missing(const char *spec, long timeout) __attribute__((noreturn));

@@ -138,5 +138,7 @@ void switch_root_and_exec(const char *newroot)
 	say(LKM_LOG_INFO, "switching to root %s (%s, %s), %u modules, "
 	    "%llu ms after /init started", boot.root_dev, boot.root_type,
 	    boot.root_ro ? "ro" : "rw", boot.nmodules, (unsigned long long)ms);
+	stage("switch");
+	devkmsg_unlimit(0);
 	exec_init();
 }

@@ -80,6 +80,23 @@ enum lkm_mod_state lkm_index_state(const struct lkm_index *ix, size_t i)
 	return i < ix->nmods ? ix->mods[i].state : LKM_MOD_NEW;
 }
 
+int lkm_index_info(const struct lkm_index *ix, size_t i,
+		   struct lkm_modinfo *info)
+{
+	const struct lkm_module *m;
+
+	if (i >= ix->nmods)
+		return -EINVAL;
+	m = &ix->mods[i];
+	info->name = m->name;
+	info->path = m->path;
+	info->state = m->state;
+	info->err = m->err;
+	info->start_us = m->start_us;
+	info->end_us = m->end_us;
+	return 0;
+}
+
 /* ---- lookup ---- */
 
 static const struct lkm_index *sort_ix; /* qsort has no context argument */

@@ -42,6 +42,7 @@ struct lkm_module {
 	enum lkm_mod_state state;
 	int err;             /* -errno of a failed load */
 	int mark;            /* planner scratch */
+	uint64_t start_us, end_us;
 };
 
 struct lkm_alias {

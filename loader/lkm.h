@@ -27,12 +27,19 @@ typedef void (*lkm_log_fn)(void *data, int prio, const char *fmt, va_list ap);
 /* Send the library's messages to fn; NULL discards them. */
 void lkm_set_log(lkm_log_fn fn, void *data);
 
-/* Microseconds on a clock that does not jump during boot. */
+/* Microseconds on CLOCK_MONOTONIC, the clock of the kernel log's
+ * timestamps (time of day where klibc cannot reach it). */
 uint64_t lkm_now_us(void);
 
 /* Read a whole file into a malloc'd buffer with a NUL after its *len
  * bytes. */
 int lkm_read_file(const char *path, char **buf, size_t *len);
+
+/* The value of KEY=VALUE or KEY="VALUE" in a shell-style config text such
+ * as /etc/lkminit.conf, copied to out.  -ENOENT if absent, -E2BIG if it
+ * does not fit. */
+int lkm_conf_value(const char *text, const char *key, char *out,
+		   size_t size);
 
 /* ---- names ------------------------------------------------------------ */
 
@@ -95,6 +102,17 @@ const char *lkm_index_name(const struct lkm_index *ix, size_t i);
 int lkm_index_find(const struct lkm_index *ix, const char *name);
 enum lkm_mod_state lkm_index_state(const struct lkm_index *ix, size_t i);
 
+struct lkm_modinfo {
+	const char *name;
+	const char *path;         /* relative to the index directory */
+	enum lkm_mod_state state;
+	int err;                  /* -errno when state is LKM_MOD_FAILED */
+	uint64_t start_us, end_us; /* of its load, lkm_now_us() clock */
+};
+
+int lkm_index_info(const struct lkm_index *ix, size_t i,
+		   struct lkm_modinfo *info);
+
 /* ---- planning --------------------------------------------------------- */
 
 struct lkm_plan {
@@ -125,7 +143,9 @@ int lkm_module_load(struct lkm_index *ix, size_t i, const char *opts);
 
 /* Load a plan in order, each module with its options from cl (may be
  * NULL).  A module whose hard dependency failed is skipped; a failure
- * never stops the rest. */
+ * never stops the rest.  Each load is logged at LKM_LOG_DEBUG as a
+ * timeline record (see README, "Boot timeline"):
+ *   timeline module=NAME start=S.UUUUUU end=S.UUUUUU result=ok|ERRNAME opts="..." */
 int lkm_load_plan(struct lkm_index *ix, const struct lkm_plan *plan,
 		  const struct lkm_cmdline *cl, struct lkm_load_stats *st);
 

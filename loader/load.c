@@ -9,6 +9,29 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Short names for the timeline, where strerror's prose would not parse. */
+static const char *errno_name(int err, char *buf, size_t size)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		{ ENOENT, "ENOENT" }, { ENOEXEC, "ENOEXEC" }, { ENODEV, "ENODEV" },
+		{ EINVAL, "EINVAL" }, { EPERM, "EPERM" }, { EBUSY, "EBUSY" },
+		{ ENOMEM, "ENOMEM" }, { EKEYREJECTED, "EKEYREJECTED" },
+		{ EBADMSG, "EBADMSG" }, { ENOKEY, "ENOKEY" }, { ENXIO, "ENXIO" },
+		{ EIO, "EIO" }, { ETIMEDOUT, "ETIMEDOUT" }, { ENOSPC, "ENOSPC" },
+	};
+	size_t k;
+
+	err = err < 0 ? -err : err;
+	for (k = 0; k < ARRAY_SIZE(names); k++)
+		if (names[k].err == err)
+			return names[k].name;
+	snprintf(buf, size, "E%d", err);
+	return buf;
+}
+
 const char *lkm_load_strerror(int err)
 {
 	switch (err < 0 ? -err : err) {
@@ -105,8 +128,7 @@ static void load_one(struct lkm_index *ix, size_t i,
 {
 	struct lkm_module *m = &ix->mods[i];
 	const char *dead = dead_dep(ix, m);
-	char *opts = NULL;
-	uint64_t t0;
+	char *opts = NULL, ebuf[16];
 	int err;
 
 	if (dead) {
@@ -123,8 +145,9 @@ static void load_one(struct lkm_index *ix, size_t i,
 		st->failed++;
 		return;
 	}
-	t0 = lkm_now_us();
+	m->start_us = lkm_now_us();
 	err = lkm_module_load(ix, i, opts);
+	m->end_us = lkm_now_us();
 	if (err) {
 		lkm_err("unable to load %s: %s", m->path,
 			lkm_load_strerror(err));
@@ -132,11 +155,16 @@ static void load_one(struct lkm_index *ix, size_t i,
 		m->err = err;
 		st->failed++;
 	} else {
-		lkm_dbg("loaded %s%s%s in %llu us", m->name, *opts ? " " : "",
-			opts, (unsigned long long)(lkm_now_us() - t0));
 		m->state = LKM_MOD_LOADED;
 		st->loaded++;
 	}
+	lkm_dbg("timeline module=%s start=%llu.%06llu end=%llu.%06llu "
+		"result=%s opts=\"%s\"", m->name,
+		(unsigned long long)(m->start_us / 1000000),
+		(unsigned long long)(m->start_us % 1000000),
+		(unsigned long long)(m->end_us / 1000000),
+		(unsigned long long)(m->end_us % 1000000),
+		err ? errno_name(err, ebuf, sizeof(ebuf)) : "ok", opts);
 	free(opts);
 }
 

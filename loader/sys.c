@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef __KLIBC__
@@ -33,12 +34,46 @@ int lkm_sys_init_module(void *image, unsigned long len, const char *opts)
 }
 #endif
 
-/* klibc has no clock_gettime.  Nothing sets the clock while /init runs,
- * so the time of day serves for durations. */
+/* The kernel stamps its log with the monotonic clock; /init's timeline
+ * uses the same one so both line up.  klibc has no clock_gettime, so on
+ * the two architectures we boot it is one raw syscall; elsewhere the time
+ * of day (nothing sets the clock while /init runs) measures durations. */
+#if defined(__KLIBC__) && (defined(__x86_64__) || defined(__aarch64__))
+static long raw_clock_gettime(long clk, struct timespec *ts)
+{
+#if defined(__x86_64__)
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"((long)__NR_clock_gettime), "D"(clk), "S"(ts)
+			 : "rcx", "r11", "memory");
+	return ret;
+#else
+	register long x8 __asm__("x8") = __NR_clock_gettime;
+	register long x0 __asm__("x0") = clk;
+	register long x1 __asm__("x1") = (long)ts;
+
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1) : "memory");
+	return x0;
+#endif
+}
+#endif
+
 uint64_t lkm_now_us(void)
 {
+	struct timespec ts;
 	struct timeval tv;
 
+#if defined(__KLIBC__) && (defined(__x86_64__) || defined(__aarch64__))
+	if (raw_clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+		return (uint64_t)ts.tv_sec * 1000000u +
+		       (uint64_t)ts.tv_nsec / 1000u;
+#elif !defined(__KLIBC__)
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+		return (uint64_t)ts.tv_sec * 1000000u +
+		       (uint64_t)ts.tv_nsec / 1000u;
+#endif
 	gettimeofday(&tv, NULL);
 	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
 }

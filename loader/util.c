@@ -168,3 +168,32 @@ int lkm_name_eq(const char *a, const char *b)
 			return 0;
 	return *a == *b;
 }
+
+int lkm_conf_value(const char *text, const char *key, char *out, size_t size)
+{
+	size_t klen = strlen(key), n;
+	const char *p = text, *v, *end;
+
+	while (p && *p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!strncmp(p, key, klen) && p[klen] == '=') {
+			v = p + klen + 1;
+			end = v + strcspn(v, "\n");
+			if (*v == '"' && end > v + 1 && end[-1] == '"') {
+				v++;
+				end--;
+			}
+			n = (size_t)(end - v);
+			if (n >= size)
+				return -E2BIG;
+			memcpy(out, v, n);
+			out[n] = '\0';
+			return 0;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -ENOENT;
+}

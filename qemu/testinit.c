@@ -4,7 +4,9 @@
  * console, and powers the machine off:
  *   uptime, pid, argv, the / line of /proc/mounts, whether / is writable,
  *   /proc/modules, the module parameters named by lkmtest.show=MOD/PARAM,..
- *   on the kernel command line, and every "lkminit:" line of the kernel log.
+ *   on the kernel command line, and every "lkminit:" line of the kernel log
+ *   in dmesg's format (so lkminit-analyze reads the report as it is), with
+ *   the log's own stamp of this init's start ("lkmtest: real init started").
  * The boot tests assert on this report, never on what /init says of itself.
  */
 #include <errno.h>
@@ -103,20 +105,34 @@ static void report_kmsg(void)
 
 		if (n <= 0)
 			continue; /* EPIPE: overwritten records, go on */
+		unsigned long long ts = 0;
+
 		rec[n] = '\0';
 		msg = strchr(rec, ';');
-		if (msg && !strncmp(msg + 1, "lkminit:", 8)) {
-			msg[1 + strcspn(msg + 1, "\n")] = '\0';
-			printf("kmsg %s\n", msg + 1);
-		}
+		if (!msg || (strncmp(msg + 1, "lkminit:", 8) &&
+			     strncmp(msg + 1, "lkmtest:", 8)))
+			continue;
+		/* "prio,seq,usec,flags;text" */
+		sscanf(rec, "%*u,%*u,%llu", &ts);
+		msg[1 + strcspn(msg + 1, "\n")] = '\0';
+		printf("kmsg [%5llu.%06llu] %s\n", ts / 1000000, ts % 1000000,
+		       msg + 1);
 	}
 	close(fd);
 }
 
 int main(int argc, char **argv)
 {
+	static const char mark[] = "<6>lkmtest: real init started\n";
 	char *up = slurp("/proc/uptime");
 	int i, fd;
+
+	fd = open("/dev/kmsg", O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, mark, sizeof(mark) - 1) < 0)
+			perror("lkmtest: /dev/kmsg");
+		close(fd);
+	}
 
 	printf("\nLKMTEST-BEGIN\n");
 	printf("uptime %.*s\n", up ? (int)strcspn(up, " ") : 1, up ? up : "?");
