@@ -154,14 +154,43 @@ const char *lkm_load_strerror(int err);
 
 /* ---- filesystems and root= ------------------------------------------- */
 
+/* What blkid would say of a filesystem: TYPE, UUID and LABEL, spelt the
+ * way blkid spells them (vfat's UUID is "ABCD-EF01", iso9660's is its
+ * creation time "2024-01-02-03-04-05-00", squashfs has none). */
 struct lkm_fsinfo {
-	char type[16];   /* "ext4", ... */
-	char uuid[40];   /* canonical text form, lower case */
-	char label[64];
+	char type[16];   /* ext2 ext3 ext4 xfs btrfs vfat f2fs squashfs iso9660 */
+	char uuid[40];
+	char label[256]; /* UTF-8 */
 };
 
-/* Recognise the filesystem on an open block device. */
+/* Recognise the filesystem on an open block device (or image file) from
+ * its superblock.  0 when recognised; -ENOENT when no known filesystem is
+ * there; -EIO (or another -errno) when it cannot be read. */
 int lkm_probe_fs(int fd, struct lkm_fsinfo *fi);
+
+/* ---- partition tables ------------------------------------------------ */
+
+struct lkm_partinfo {
+	unsigned number;    /* 1-based, as the kernel names sdaN / nvme0n1pN */
+	char uuid[40];      /* GPT: the partition's unique GUID, lower case;
+			     * MBR: "ssssssss-nn" (disk signature, number) */
+	char label[160];    /* GPT partition name as UTF-8; "" on MBR */
+	uint64_t start;     /* first sector, in units of the sector size */
+	uint64_t sectors;
+};
+
+struct lkm_parttable {
+	char type[8];          /* "gpt" or "dos" */
+	char disk_uuid[40];    /* GPT disk GUID, or the MBR signature "ssssssss" */
+	size_t n;
+	struct lkm_partinfo part[128];
+};
+
+/* Read the GPT (preferred, protective MBR checked) or MBR table (with
+ * logical partitions of an extended one numbered from 5) of a whole disk.
+ * sector_size 0 asks the device (BLKSSZGET), falling back to 512.
+ * 0 on success, -ENOENT when the disk has no partition table. */
+int lkm_read_partitions(int fd, unsigned sector_size, struct lkm_parttable *pt);
 
 enum lkm_root_kind {
 	LKM_ROOT_NONE = 0,
