@@ -12,7 +12,7 @@ KVER      ?=
 
 LOADER_SRC := $(wildcard loader/*.c)
 INIT_SRC   := $(wildcard init/*.c)
-HDRS       := $(wildcard loader/*.h init/*.h)
+HDRS       := $(wildcard loader/*.h init/*.h) Makefile
 
 # klcc adds klibc's headers with -I, so -Wshadow would flag klibc's own
 # inline abs(); marking the directory as a system one quiets only that.
@@ -22,9 +22,12 @@ KLIBC_SYSINC ?= -Wp,-isystem,/usr/lib/klibc/include
 # static hello world with zlib is 18 KB there against ~700 KB with glibc.
 INIT_CFLAGS := $(CFLAGS) $(WARN) $(KLIBC_SYSINC) -DLKMINIT_VERSION='"$(VERSION)"' \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
-INIT_LDFLAGS := -static -Wl,--gc-sections -s
+# noseparate-code: no page of padding between headers, text and rodata
+# (59 KB -> 52 KB); /init is one small static program, not a library.
+INIT_LDFLAGS := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code \
+	-Wl,--build-id=none
 
-.PHONY: all clean check demo deps unit-build
+.PHONY: all clean check demo deps unit-build fuzz fuzz-build
 
 all: $(BUILD)/init $(BUILD)/testinit
 
@@ -45,16 +48,42 @@ UNIT_LOADER := $(filter-out loader/sys.c,$(LOADER_SRC))
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/fake_sys.c $(UNIT_LOADER) $(HDRS) | $(BUILD)
 	@mkdir -p $(@D)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< tests/unit/fake_sys.c $(UNIT_LOADER) -lcmocka
+	$(CC) $(UNIT_CFLAGS) -o $@ $< tests/unit/fake_sys.c $(UNIT_LOADER) -lcmocka -lz
 
-unit-build: $(UNIT_TESTS)
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+ASAN_TESTS := $(patsubst $(BUILD)/unit/%,$(BUILD)/unit-asan/%,$(UNIT_TESTS))
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+$(BUILD)/unit-asan/%: tests/unit/%.c tests/unit/fake_sys.c $(UNIT_LOADER) $(HDRS) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) $(SANITIZE) -o $@ $< tests/unit/fake_sys.c $(UNIT_LOADER) -lcmocka -lz
+
+unit-build: $(UNIT_TESTS) $(ASAN_TESTS)
+
+# ---- fuzzing (libFuzzer, clang) ----
+CLANG      ?= clang
+FUZZ_TIME  ?= 60
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CFLAGS := -g -O1 -Iloader -Itests/unit -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/unit/fake_sys.c $(UNIT_LOADER) $(HDRS) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< tests/unit/fake_sys.c $(UNIT_LOADER) -lz
+
+fuzz-build: $(FUZZ_TARGETS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_TIME=$(FUZZ_TIME) BUILD=$(BUILD) tests/fuzz/run
 
 deps:
 	@tests/helpers/deps
 
 # deps first: on a fresh machine the compilers come from it.
 check: deps
-	@$(MAKE) --no-print-directory all unit-build
+	@$(MAKE) --no-print-directory all unit-build fuzz-build
 	@tests/run-all
 
 demo: deps

@@ -205,12 +205,52 @@ static void read_cmdline(void)
 
 /* ---- modules ---- */
 
+static unsigned jobs(void)
+{
+	const char *v = lkm_cmdline_value(&boot.cl, "rd.loader.jobs");
+
+	if (v && atoi(v) > 0)
+		return (unsigned)atoi(v);
+	return lkm_default_jobs();
+}
+
+/* Load a plan and say how it went. */
+void run_plan(struct lkm_plan *plan, const char *what)
+{
+	struct lkm_load_stats st;
+
+	if (!plan->n) {
+		lkm_plan_free(plan);
+		return;
+	}
+	lkm_load_plan(boot.ix, plan, jobs(), &st);
+	lkm_plan_free(plan);
+	boot.nmodules += st.loaded;
+	say(st.failed || st.skipped ? LKM_LOG_NOTICE : LKM_LOG_INFO,
+	    "%s: loaded %u in %llu ms (%u failed, %u skipped)", what,
+	    st.loaded, (unsigned long long)(st.usec / 1000), st.failed,
+	    st.skipped);
+}
+
+/* rd.driver.pre= and rd.modules=: first, whatever the hardware. */
+static void load_forced(void)
+{
+	struct lkm_plan plan;
+	char **names;
+	size_t n;
+
+	if (lkm_cmdline_forced(&boot.cl, &names, &n) || !n)
+		return;
+	if (!lkm_plan_modules(boot.ix, (const char *const *)names, n, &plan))
+		run_plan(&plan, "rd.driver.pre");
+	lkm_strv_free(names, n);
+}
+
 static void load_modules(void)
 {
 	char dir[PATH_MAX];
 	struct lkm_index *ix;
 	struct lkm_plan plan;
-	struct lkm_load_stats st;
 	int err;
 
 	snprintf(dir, sizeof(dir), "/lib/modules/%s", boot.kver);
@@ -226,17 +266,17 @@ static void load_modules(void)
 		    dir, strerror(-err));
 		return;
 	}
-	err = lkm_plan_all(ix, &plan);
-	if (!err) {
-		lkm_load_plan(ix, &plan, &boot.cl, &st);
-		lkm_plan_free(&plan);
-		boot.nmodules = st.loaded;
-		say(LKM_LOG_INFO,
-		    "loaded %u modules in %llu ms (%u failed, %u skipped)",
-		    st.loaded, (unsigned long long)(st.usec / 1000), st.failed,
-		    st.skipped);
-	}
 	boot.ix = ix;
+	err = lkm_index_load_config(ix, "");
+	if (!err)
+		err = lkm_index_set_cmdline(ix, &boot.cl);
+	if (err)
+		say(LKM_LOG_ERR, "unable to read the module configuration: %s",
+		    strerror(-err));
+	load_forced();
+	err = lkm_plan_all(ix, &plan);
+	if (!err)
+		run_plan(&plan, "modules");
 }
 
 /* ---- failure ---- */

@@ -33,6 +33,9 @@ void stage(const char *name);
 /* Lift /dev/kmsg's rate limit for /init's messages (1), put it back (0). */
 void devkmsg_unlimit(int on);
 
+/* Load a plan with rd.loader.jobs workers and report it as what. */
+void run_plan(struct lkm_plan *plan, const char *what);
+
 /* diag.c: explain a root that never came, then boot_fail(). */
 void root_missing(const char *spec, long timeout) __attribute__((noreturn));
 

@@ -49,6 +49,8 @@ void lkm_index_free(struct lkm_index *ix)
 		free(m->name);
 		free(m->path);
 		free(m->deps);
+		free(m->soft);
+		free(m->opts);
 		free_strv(m->missing, m->nmissing);
 		free_strv(m->pre, m->npre);
 		free_strv(m->post, m->npost);
@@ -58,6 +60,18 @@ void lkm_index_free(struct lkm_index *ix)
 		free(ix->aliases[i].module);
 	}
 	free(ix->aliases);
+	for (i = 0; i < ix->ncfg_aliases; i++) {
+		free(ix->cfg_aliases[i].pattern);
+		free(ix->cfg_aliases[i].module);
+	}
+	free(ix->cfg_aliases);
+	for (i = 0; i < ix->ncfg_opts; i++) {
+		free(ix->cfg_opts[i].module);
+		free(ix->cfg_opts[i].opts);
+	}
+	free(ix->cfg_opts);
+	free_strv(ix->cfg_blacklist, ix->ncfg_blacklist);
+	free_strv(ix->cmd_blacklist, ix->ncmd_blacklist);
 	free_strv(ix->builtin, ix->nbuiltin);
 	free(ix->mods);
 	free(ix->by_name);
@@ -170,26 +184,44 @@ int lkm_index_is_builtin(const struct lkm_index *ix, const char *name)
 		       cmp_str) != NULL;
 }
 
-int lkm_index_resolve(const struct lkm_index *ix, const char *name,
+static int resolve_in(const struct lkm_index *ix, const struct lkm_alias *v,
+		      size_t nv, const char *name,
 		      void (*fn)(void *ctx, size_t i), void *ctx)
 {
-	int i = lkm_index_find(ix, name), n = 0;
 	size_t a;
+	int i, n = 0;
 
-	if (i >= 0) {
-		fn(ctx, (size_t)i);
-		return 1;
-	}
-	for (a = 0; a < ix->naliases; a++) {
-		if (fnmatch(ix->aliases[a].pattern, name, 0))
+	for (a = 0; a < nv; a++) {
+		if (fnmatch(v[a].pattern, name, 0))
 			continue;
-		i = lkm_index_find(ix, ix->aliases[a].module);
+		if (lkm_index_cfg_blacklisted(ix, v[a].module)) {
+			lkm_dbg("not loading %s for %s: blacklisted in modprobe.d",
+				v[a].module, name);
+			continue;
+		}
+		i = lkm_index_find(ix, v[a].module);
 		if (i < 0)
 			continue;
 		fn(ctx, (size_t)i);
 		n++;
 	}
 	return n;
+}
+
+int lkm_index_resolve(const struct lkm_index *ix, const char *name,
+		      void (*fn)(void *ctx, size_t i), void *ctx)
+{
+	int i = lkm_index_find(ix, name), n;
+
+	if (i >= 0) {
+		fn(ctx, (size_t)i);
+		return 1;
+	}
+	/* a modprobe.d alias replaces those of the modules, as in modprobe */
+	n = resolve_in(ix, ix->cfg_aliases, ix->ncfg_aliases, name, fn, ctx);
+	if (n)
+		return n;
+	return resolve_in(ix, ix->aliases, ix->naliases, name, fn, ctx);
 }
 
 /* ---- modules.dep ---- */
@@ -303,7 +335,7 @@ int lkm_index_parse_dep(struct lkm_index *ix, char *buf, size_t len)
 
 /* ---- modules.softdep ---- */
 
-static int add_softdeps(struct lkm_module *m, char *rest)
+int lkm_module_add_softdeps(struct lkm_module *m, char *rest)
 {
 	int mode = 0, err = 0;
 	char *w;
@@ -341,7 +373,7 @@ int lkm_index_parse_softdep(struct lkm_index *ix, char *buf, size_t len)
 		i = lkm_index_find(ix, w);
 		if (i < 0)
 			continue; /* a softdep of a module not in this image */
-		err = add_softdeps(&ix->mods[i], rest);
+		err = lkm_module_add_softdeps(&ix->mods[i], rest);
 		if (err)
 			return err;
 	}

@@ -42,7 +42,17 @@ struct lkm_module {
 	enum lkm_mod_state state;
 	int err;             /* -errno of a failed load */
 	int mark;            /* planner scratch */
+	int by_alias;        /* wanted through an alias, not by name */
+	size_t *soft;        /* planned pre: softdeps, to wait for */
+	size_t nsoft;
+	char *opts;          /* while it loads, for the log */
+	const char *skipped_for;
 	uint64_t start_us, end_us;
+};
+
+struct lkm_cfg_opt {
+	char *module; /* normalised */
+	char *opts;   /* the rest of the "options" line */
 };
 
 struct lkm_alias {
@@ -59,6 +69,18 @@ struct lkm_index {
 	size_t naliases, capaliases;
 	char **builtin;  /* sorted, normalised */
 	size_t nbuiltin, capbuiltin;
+	/* modprobe.d */
+	struct lkm_cfg_opt *cfg_opts;
+	size_t ncfg_opts, capcfg_opts;
+	struct lkm_alias *cfg_aliases; /* looked at before modules.alias */
+	size_t ncfg_aliases, capcfg_aliases;
+	char **cfg_blacklist;          /* stops alias loads only */
+	size_t ncfg_blacklist;
+	/* the command line */
+	const struct lkm_cmdline *cl;
+	char **cmd_blacklist;          /* never loaded */
+	size_t ncmd_blacklist;
+	const char *sysroot;           /* NULL: /sys */
 };
 
 int lkm_index_new(struct lkm_index **ix, const char *dir);
@@ -67,10 +89,21 @@ int lkm_index_parse_softdep(struct lkm_index *ix, char *buf, size_t len);
 int lkm_index_parse_alias(struct lkm_index *ix, char *buf, size_t len);
 int lkm_index_parse_builtin(struct lkm_index *ix, char *buf, size_t len);
 int lkm_index_is_builtin(const struct lkm_index *ix, const char *name);
+int lkm_module_add_softdeps(struct lkm_module *m, char *rest);
+/* buf has a NUL at buf[len]; file names the source in messages. */
+int lkm_index_parse_config(struct lkm_index *ix, const char *file, char *buf,
+			   size_t len);
+int lkm_index_cmd_blacklisted(const struct lkm_index *ix, const char *name);
+int lkm_index_cfg_blacklisted(const struct lkm_index *ix, const char *name);
 /* Call fn for each module that name resolves to: itself, or the modules
- * an alias pattern matches.  Returns how many matched. */
+ * an alias pattern matches (modprobe.d aliases first, then modules.alias;
+ * modprobe.d-blacklisted modules are not matched by alias).  Returns how
+ * many matched. */
 int lkm_index_resolve(const struct lkm_index *ix, const char *name,
 		      void (*fn)(void *ctx, size_t i), void *ctx);
+
+/* load.c: the module's ELF image in memory, gzip inflated (malloc'd). */
+int lkm_module_image(struct lkm_index *ix, size_t i, void **img, size_t *len);
 
 /* sys.c - the syscall seam; tests link a fake in its place. */
 int lkm_sys_finit_module(int fd, const char *opts, int flags);

@@ -75,8 +75,9 @@ int lkm_cmdline_has(const struct lkm_cmdline *cl, const char *key);
 /* Position of the last word named key, or -1: which of "ro" and "rw"
  * came last decides. */
 long lkm_cmdline_last_index(const struct lkm_cmdline *cl, const char *key);
-/* Options for module mod from its "mod.param=value" words, in the form
- * finit_module takes ("p=v q=\"a b\""); *out is malloc'd, "" if none. */
+/* Options for module mod from its "mod.param=value" words only, in the
+ * form finit_module takes ("p=v q=\"a b\""); *out is malloc'd, "" if none.
+ * lkm_module_options gives the full set. */
 int lkm_cmdline_module_options(const struct lkm_cmdline *cl, const char *mod,
 			       char **out);
 
@@ -90,6 +91,7 @@ enum lkm_mod_state {
 	LKM_MOD_BUILTIN,
 	LKM_MOD_FAILED,
 	LKM_MOD_SKIPPED,  /* a hard dependency failed */
+	LKM_MOD_RUNNING,  /* being loaded by a worker */
 };
 
 /* Read modules.dep, modules.softdep, modules.alias and modules.builtin
@@ -112,6 +114,40 @@ struct lkm_modinfo {
 
 int lkm_index_info(const struct lkm_index *ix, size_t i,
 		   struct lkm_modinfo *info);
+
+/* Read modprobe.d configuration below root ("" or NULL for /): *.conf in
+ * /etc/modprobe.d, /run/modprobe.d, /usr/local/lib/modprobe.d,
+ * /usr/lib/modprobe.d, /lib/modprobe.d, in file-name order, a name in an
+ * earlier directory hiding the same name in a later one.  Call after
+ * lkm_index_load. */
+int lkm_index_load_config(struct lkm_index *ix, const char *root);
+/* Take module options and blacklists (modprobe.blacklist=,
+ * module_blacklist=, rd.driver.blacklist=) from cl, which must outlive ix. */
+int lkm_index_set_cmdline(struct lkm_index *ix, const struct lkm_cmdline *cl);
+/* The option string module i is loaded with (malloc'd): modprobe.d
+ * options, then MOD.PARAM=VALUE, then MOD=VALUE when the module declares
+ * a parameter named MOD; the last value of a parameter wins. */
+int lkm_module_options(struct lkm_index *ix, size_t i, char **out);
+/* The names of rd.driver.pre= and rd.modules= (comma lists), in order. */
+int lkm_cmdline_forced(const struct lkm_cmdline *cl, char ***names,
+		       size_t *n);
+void lkm_strv_free(char **v, size_t n);
+
+/* ---- .modinfo -------------------------------------------------------- */
+
+/* Called for each "key=value" of .modinfo; klen is the key's length and
+ * value is NUL-terminated.  Return 0 to go on, 1 to stop, -errno to fail. */
+typedef int (*lkm_modinfo_fn)(void *ctx, const char *key, size_t klen,
+			      const char *value);
+
+/* Walk the .modinfo section of a module's ELF image (32 or 64 bit, either
+ * byte order).  -ENOEXEC when the image is not a sound ELF file, -ENOENT
+ * when it has no .modinfo. */
+int lkm_modinfo_parse(const void *image, size_t len, lkm_modinfo_fn fn,
+		      void *ctx);
+/* 1 if the module declares parameter param ('-' and '_' alike), 0 if not,
+ * -errno when the image is unreadable. */
+int lkm_modinfo_has_param(const void *image, size_t len, const char *param);
 
 /* ---- planning --------------------------------------------------------- */
 
@@ -141,13 +177,17 @@ struct lkm_load_stats {
  * 0 when it is live afterwards (EEXIST counts), else -errno. */
 int lkm_module_load(struct lkm_index *ix, size_t i, const char *opts);
 
-/* Load a plan in order, each module with its options from cl (may be
- * NULL).  A module whose hard dependency failed is skipped; a failure
- * never stops the rest.  Each load is logged at LKM_LOG_DEBUG as a
+/* Load a plan, up to jobs modules at a time (1: one by one in plan
+ * order), each as soon as its dependencies are live and its pre:
+ * softdeps have been tried, with lkm_module_options.  A module whose
+ * hard dependency failed is skipped; a failure never stops the rest.
+ * Messages come after the whole plan, in plan order.  Each load is logged at LKM_LOG_DEBUG as a
  * timeline record (see README, "Boot timeline"):
  *   timeline module=NAME start=S.UUUUUU end=S.UUUUUU result=ok|ERRNAME opts="..." */
 int lkm_load_plan(struct lkm_index *ix, const struct lkm_plan *plan,
-		  const struct lkm_cmdline *cl, struct lkm_load_stats *st);
+		  unsigned jobs, struct lkm_load_stats *st);
+/* The number of online CPUs: the default for jobs. */
+unsigned lkm_default_jobs(void);
 
 /* What a load errno means for a module, in words. */
 const char *lkm_load_strerror(int err);

@@ -1,13 +1,26 @@
-/* load.c - inserting modules into the kernel. */
+/* load.c - inserting modules into the kernel, in parallel where the
+ * dependencies allow.
+ *
+ * klibc has no threads, so each load runs in a forked worker; the parent
+ * starts a module the moment everything it needs is live, up to `jobs` at
+ * a time.  Results are logged after the plan, in plan order, so that the
+ * messages do not depend on which worker finished first. */
 #include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/module.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
+
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE 4
+#endif
 
 /* Short names for the timeline, where strerror's prose would not parse. */
 static const char *errno_name(int err, char *buf, size_t size)
@@ -21,6 +34,7 @@ static const char *errno_name(int err, char *buf, size_t size)
 		{ ENOMEM, "ENOMEM" }, { EKEYREJECTED, "EKEYREJECTED" },
 		{ EBADMSG, "EBADMSG" }, { ENOKEY, "ENOKEY" }, { ENXIO, "ENXIO" },
 		{ EIO, "EIO" }, { ETIMEDOUT, "ETIMEDOUT" }, { ENOSPC, "ENOSPC" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EINTR, "EINTR" },
 	};
 	size_t k;
 
@@ -50,137 +64,405 @@ const char *lkm_load_strerror(int err)
 	case EINVAL:
 		return "invalid parameters, or a module the kernel refuses";
 	case EPERM:
-		return "module loading is disabled or not permitted";
+		return "loading refused: blacklisted (module_blacklist=) or "
+		       "module loading disabled";
 	case EBUSY:
 		return "module is busy";
+	case EOPNOTSUPP:
+		return "compressed in a format this kernel cannot load itself "
+		       "(mkinitrd should have decompressed it)";
 	default:
 		return strerror(err < 0 ? -err : err);
 	}
 }
 
-/* Older kernels and seccomp sandboxes lack finit_module; read and insert. */
-static int load_by_image(int fd, const char *opts)
+/* ---- the module's bytes ---- */
+
+enum comp { COMP_NONE, COMP_GZIP, COMP_XZ, COMP_ZSTD };
+
+static enum comp compression_of(const char *path)
 {
-	char *buf = NULL;
+	size_t n = strlen(path);
+
+	if (n > 3 && !strcmp(path + n - 3, ".gz"))
+		return COMP_GZIP;
+	if (n > 3 && !strcmp(path + n - 3, ".xz"))
+		return COMP_XZ;
+	if (n > 4 && !strcmp(path + n - 4, ".zst"))
+		return COMP_ZSTD;
+	return COMP_NONE;
+}
+
+static int read_fd(int fd, unsigned char **buf, size_t *len)
+{
 	size_t cap = 0, n = 0;
+	unsigned char *b = NULL;
 	ssize_t r;
 	int err;
 
 	for (;;) {
-		if ((err = lkm_grow(&buf, &cap, n + 65536, 1))) {
-			free(buf);
+		if ((err = lkm_grow(&b, &cap, n + 65536, 1))) {
+			free(b);
 			return err;
 		}
-		r = read(fd, buf + n, cap - n);
+		r = read(fd, b + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			err = -errno;
-			free(buf);
+			free(b);
 			return err;
 		}
 		if (r == 0)
 			break;
 		n += (size_t)r;
 	}
-	err = lkm_sys_init_module(buf, n, opts);
-	free(buf);
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* gzip, inflated with klibc's zlib; the output grows as needed. */
+static int gunzip(const unsigned char *in, size_t inlen, void **out,
+		  size_t *outlen)
+{
+	z_stream zs;
+	unsigned char *o = NULL;
+	size_t cap = 0, n = 0;
+	int zr, err = 0;
+
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit2(&zs, 15 + 16) != Z_OK)
+		return -ENOMEM;
+	zs.next_in = (unsigned char *)in;
+	zs.avail_in = (unsigned)inlen;
+	do {
+		if ((err = lkm_grow(&o, &cap, n + inlen + 65536, 1)))
+			break;
+		zs.next_out = o + n;
+		zs.avail_out = (unsigned)(cap - n);
+		zr = inflate(&zs, Z_NO_FLUSH);
+		n = cap - zs.avail_out;
+		if (zr != Z_OK && zr != Z_STREAM_END) {
+			err = zr == Z_MEM_ERROR ? -ENOMEM : -ENOEXEC;
+			break;
+		}
+		if (zr == Z_OK && zs.avail_out && !zs.avail_in) {
+			err = -ENOEXEC; /* truncated */
+			break;
+		}
+	} while (zr != Z_STREAM_END);
+	inflateEnd(&zs);
+	if (err) {
+		free(o);
+		return err;
+	}
+	*out = o;
+	*outlen = n;
+	return 0;
+}
+
+static int module_path(const struct lkm_index *ix, size_t i, char *path,
+		       size_t size)
+{
+	if (i >= ix->nmods)
+		return -EINVAL;
+	if (snprintf(path, size, "%s/%s", ix->dir, ix->mods[i].path) >=
+	    (int)size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int lkm_module_image(struct lkm_index *ix, size_t i, void **img, size_t *len)
+{
+	char path[PATH_MAX];
+	unsigned char *raw = NULL;
+	size_t rawlen = 0;
+	enum comp c;
+	int fd, err;
+
+	err = module_path(ix, i, path, sizeof(path));
+	if (err)
+		return err;
+	c = compression_of(path);
+	if (c == COMP_XZ || c == COMP_ZSTD)
+		return -EOPNOTSUPP;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = read_fd(fd, &raw, &rawlen);
+	close(fd);
+	if (err)
+		return err;
+	if (c == COMP_NONE) {
+		*img = raw;
+		*len = rawlen;
+		return 0;
+	}
+	err = gunzip(raw, rawlen, img, len);
+	free(raw);
 	return err;
+}
+
+/* Does the kernel decompress this format itself?  /sys/module/compression
+ * (Linux 6.4+) names the one it was built with. */
+static int kernel_decompresses(const struct lkm_index *ix, enum comp c)
+{
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int yes;
+
+	snprintf(path, sizeof(path), "%s/module/compression",
+		 ix->sysroot ? ix->sysroot : "/sys");
+	if (lkm_read_file(path, &buf, &len))
+		return 0;
+	lkm_rtrim(buf);
+	yes = (c == COMP_XZ && !strcmp(buf, "xz")) ||
+	      (c == COMP_ZSTD && !strcmp(buf, "zstd")) ||
+	      (c == COMP_GZIP && !strcmp(buf, "gzip"));
+	free(buf);
+	return yes;
 }
 
 int lkm_module_load(struct lkm_index *ix, size_t i, const char *opts)
 {
 	char path[PATH_MAX];
-	int fd, err;
+	enum comp c;
+	void *img;
+	size_t len;
+	int fd, err, flags = 0;
 
-	if (i >= ix->nmods)
-		return -EINVAL;
-	if (snprintf(path, sizeof(path), "%s/%s", ix->dir, ix->mods[i].path) >=
-	    (int)sizeof(path))
-		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	err = lkm_sys_finit_module(fd, opts ? opts : "", 0);
-	if (err == -ENOSYS)
-		err = load_by_image(fd, opts ? opts : "");
-	close(fd);
+	err = module_path(ix, i, path, sizeof(path));
+	if (err)
+		return err;
+	opts = opts ? opts : "";
+	c = compression_of(path);
+	if (c != COMP_NONE && kernel_decompresses(ix, c))
+		flags = MODULE_INIT_COMPRESSED_FILE;
+	else if (c == COMP_XZ || c == COMP_ZSTD)
+		return -EOPNOTSUPP;
+	if (c == COMP_NONE || flags) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		err = lkm_sys_finit_module(fd, opts, flags);
+		close(fd);
+		if (err != -ENOSYS)
+			return err == -EEXIST ? 0 : err;
+	}
+	/* gzip without in-kernel help, or no finit_module at all */
+	err = lkm_module_image(ix, i, &img, &len);
+	if (err)
+		return err;
+	err = lkm_sys_init_module(img, len, opts);
+	free(img);
 	return err == -EEXIST ? 0 : err;
 }
 
-/* The first hard dependency of m that is not live, or NULL. */
-static const char *dead_dep(const struct lkm_index *ix,
-			    const struct lkm_module *m)
+/* ---- running a plan ---- */
+
+unsigned lkm_default_jobs(void)
 {
-	size_t k;
+	char *buf, *p;
+	size_t len;
+	unsigned n = 0, a, b;
 
-	for (k = 0; k < m->ndeps; k++) {
-		enum lkm_mod_state s = ix->mods[m->deps[k]].state;
-
-		if (s != LKM_MOD_LOADED && s != LKM_MOD_BUILTIN)
-			return ix->mods[m->deps[k]].name;
+	/* "0-3,5" */
+	if (lkm_read_file("/sys/devices/system/cpu/online", &buf, &len))
+		return 1;
+	for (p = buf; *p;) {
+		a = (unsigned)strtoul(p, &p, 10);
+		b = a;
+		if (*p == '-')
+			b = (unsigned)strtoul(p + 1, &p, 10);
+		n += b >= a ? b - a + 1 : 1;
+		if (*p != ',')
+			break;
+		p++;
 	}
-	return NULL;
+	free(buf);
+	return n ? n : 1;
 }
 
-static void load_one(struct lkm_index *ix, size_t i,
-		     const struct lkm_cmdline *cl, struct lkm_load_stats *st)
+/* 1: all hard deps live and pre-softdeps done; 0: not yet; -1: a hard
+ * dependency will never be live (*dead names it). */
+static int readiness(const struct lkm_index *ix, const struct lkm_module *m,
+		     const char **dead)
 {
-	struct lkm_module *m = &ix->mods[i];
-	const char *dead = dead_dep(ix, m);
-	char *opts = NULL, ebuf[16];
+	size_t k;
+	int ready = 1;
+
+	for (k = 0; k < m->ndeps; k++) {
+		const struct lkm_module *d = &ix->mods[m->deps[k]];
+
+		if (d->state == LKM_MOD_LOADED || d->state == LKM_MOD_BUILTIN)
+			continue;
+		if (d->state == LKM_MOD_FAILED || d->state == LKM_MOD_SKIPPED) {
+			*dead = d->name;
+			return -1;
+		}
+		ready = 0;
+	}
+	for (k = 0; k < m->nsoft; k++) {
+		enum lkm_mod_state s = ix->mods[m->soft[k]].state;
+
+		if (s == LKM_MOD_NEW || s == LKM_MOD_RUNNING)
+			ready = 0;
+	}
+	return ready;
+}
+
+static void finish(struct lkm_module *m, int err)
+{
+	m->end_us = lkm_now_us();
+	m->err = err;
+	m->state = err ? LKM_MOD_FAILED : LKM_MOD_LOADED;
+}
+
+struct runner {
+	struct lkm_index *ix;
+	unsigned jobs, running;
+	pid_t *pids;   /* by plan position; 0 when not running */
+	const struct lkm_plan *plan;
+};
+
+/* Start plan position k: inline when jobs is 1 or fork fails. */
+static void start(struct runner *r, size_t k)
+{
+	struct lkm_module *m = &r->ix->mods[r->plan->order[k]];
+	size_t i = r->plan->order[k];
+	pid_t pid = -1;
 	int err;
 
-	if (dead) {
-		lkm_warn("skipping %s: it needs %s, which did not load",
-			 m->name, dead);
-		m->state = LKM_MOD_SKIPPED;
-		st->skipped++;
-		return;
-	}
-	err = lkm_cmdline_module_options(cl, m->name, &opts);
-	if (err) {
-		m->state = LKM_MOD_FAILED;
-		m->err = err;
-		st->failed++;
-		return;
-	}
+	err = lkm_module_options(r->ix, i, &m->opts);
 	m->start_us = lkm_now_us();
-	err = lkm_module_load(ix, i, opts);
-	m->end_us = lkm_now_us();
 	if (err) {
-		lkm_err("unable to load %s: %s", m->path,
-			lkm_load_strerror(err));
-		m->state = LKM_MOD_FAILED;
-		m->err = err;
-		st->failed++;
-	} else {
-		m->state = LKM_MOD_LOADED;
-		st->loaded++;
+		finish(m, err);
+		return;
 	}
-	lkm_dbg("timeline module=%s start=%llu.%06llu end=%llu.%06llu "
-		"result=%s opts=\"%s\"", m->name,
-		(unsigned long long)(m->start_us / 1000000),
-		(unsigned long long)(m->start_us % 1000000),
-		(unsigned long long)(m->end_us / 1000000),
-		(unsigned long long)(m->end_us % 1000000),
-		err ? errno_name(err, ebuf, sizeof(ebuf)) : "ok", opts);
-	free(opts);
+	if (r->jobs > 1)
+		pid = fork();
+	if (pid == 0) {
+		err = lkm_module_load(r->ix, i, m->opts);
+		_exit(err < 0 && -err < 256 ? -err : err ? EIO : 0);
+	}
+	if (pid < 0) {
+		finish(m, lkm_module_load(r->ix, i, m->opts));
+		return;
+	}
+	m->state = LKM_MOD_RUNNING;
+	r->pids[k] = pid;
+	r->running++;
+}
+
+static void reap_one(struct runner *r)
+{
+	int status, err;
+	size_t k;
+	pid_t pid;
+
+	do
+		pid = waitpid(-1, &status, 0);
+	while (pid < 0 && errno == EINTR);
+	if (pid < 0) {
+		r->running = 0; /* no children left: nothing to wait for */
+		return;
+	}
+	for (k = 0; k < r->plan->n; k++) {
+		if (r->pids[k] != pid)
+			continue;
+		err = WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR;
+		finish(&r->ix->mods[r->plan->order[k]], err);
+		r->pids[k] = 0;
+		r->running--;
+		return;
+	}
+}
+
+/* One pass over the plan: skip what can never load, start what can.
+ * Returns how many modules changed state. */
+static size_t schedule(struct runner *r)
+{
+	size_t k, changed = 0;
+	const char *dead;
+
+	for (k = 0; k < r->plan->n; k++) {
+		struct lkm_module *m = &r->ix->mods[r->plan->order[k]];
+		int ready;
+
+		if (m->state != LKM_MOD_NEW)
+			continue;
+		ready = readiness(r->ix, m, &dead);
+		if (ready < 0) {
+			m->state = LKM_MOD_SKIPPED;
+			m->skipped_for = dead;
+			changed++;
+		} else if (ready && r->running < r->jobs) {
+			start(r, k);
+			changed++;
+		}
+	}
+	return changed;
+}
+
+static void report(struct lkm_index *ix, const struct lkm_plan *plan,
+		   struct lkm_load_stats *st)
+{
+	char ebuf[16];
+	size_t k;
+
+	for (k = 0; k < plan->n; k++) {
+		struct lkm_module *m = &ix->mods[plan->order[k]];
+
+		if (m->state == LKM_MOD_SKIPPED) {
+			lkm_warn("skipping %s: it needs %s, which did not load",
+				 m->name, m->skipped_for);
+			st->skipped++;
+			continue;
+		}
+		if (m->state != LKM_MOD_LOADED && m->state != LKM_MOD_FAILED)
+			continue;
+		if (m->state == LKM_MOD_LOADED)
+			st->loaded++;
+		else
+			st->failed++;
+		if (m->state == LKM_MOD_FAILED)
+			lkm_log(m->err == -ENODEV && m->by_alias ? LKM_LOG_DEBUG :
+				LKM_LOG_ERR, "unable to load %s: %s", m->path,
+				lkm_load_strerror(m->err));
+		lkm_dbg("timeline module=%s start=%llu.%06llu end=%llu.%06llu "
+			"result=%s opts=\"%s\"", m->name,
+			(unsigned long long)(m->start_us / 1000000),
+			(unsigned long long)(m->start_us % 1000000),
+			(unsigned long long)(m->end_us / 1000000),
+			(unsigned long long)(m->end_us % 1000000),
+			m->err ? errno_name(m->err, ebuf, sizeof(ebuf)) : "ok",
+			m->opts ? m->opts : "");
+		free(m->opts);
+		m->opts = NULL;
+	}
 }
 
 int lkm_load_plan(struct lkm_index *ix, const struct lkm_plan *plan,
-		  const struct lkm_cmdline *cl, struct lkm_load_stats *st)
+		  unsigned jobs, struct lkm_load_stats *st)
 {
+	struct runner r = { ix, jobs ? jobs : 1, 0, NULL, plan };
 	uint64_t t0 = lkm_now_us();
-	size_t k;
 
 	memset(st, 0, sizeof(*st));
-	for (k = 0; k < plan->n; k++) {
-		size_t i = plan->order[k];
+	r.pids = calloc(plan->n ? plan->n : 1, sizeof(pid_t));
+	if (!r.pids)
+		return -ENOMEM;
+	for (;;) {
+		size_t changed = schedule(&r);
 
-		if (ix->mods[i].state == LKM_MOD_NEW)
-			load_one(ix, i, cl, st);
+		if (r.running)
+			reap_one(&r);
+		else if (!changed)
+			break;
 	}
+	free(r.pids);
+	report(ix, plan, st);
 	st->usec = lkm_now_us() - t0;
 	return 0;
 }

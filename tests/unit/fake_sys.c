@@ -8,39 +8,59 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
-struct fake_call fake_calls[128];
-size_t fake_ncalls;
+struct fake_state *fake;
 
-static struct {
-	char module[64];
-	int err;
-} fails[16];
-static size_t nfails;
+static void fake_init(void)
+{
+	if (fake)
+		return;
+	fake = mmap(NULL, sizeof(*fake), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (fake == MAP_FAILED)
+		abort();
+	memset(fake, 0, sizeof(*fake));
+}
 
 void fake_reset(void)
 {
-	fake_ncalls = 0;
-	nfails = 0;
+	fake_init();
+	memset(fake, 0, sizeof(*fake));
 }
 
 void fake_fail(const char *module, int err)
 {
-	snprintf(fails[nfails].module, sizeof(fails[0].module), "%s", module);
-	fails[nfails++].err = err;
+	fake_init();
+	snprintf(fake->fails[fake->nfails].module, sizeof(fake->fails[0].module),
+		 "%s", module);
+	fake->fails[fake->nfails++].err = err;
 }
 
 int fake_pos(const char *module)
 {
 	size_t i;
 
-	for (i = 0; i < fake_ncalls; i++)
-		if (!strcmp(fake_calls[i].module, module))
+	fake_init();
+	for (i = 0; i < fake->ncalls; i++)
+		if (!strcmp(fake->calls[i].module, module))
 			return (int)i;
 	return -1;
+}
+
+const struct fake_call *fake_call_of(const char *module)
+{
+	int i = fake_pos(module);
+
+	if (i < 0) {
+		fprintf(stderr, "no call for %s\n", module);
+		abort();
+	}
+	return &fake->calls[i];
 }
 
 static void fd_module(int fd, char *out, size_t size)
@@ -59,27 +79,56 @@ static void fd_module(int fd, char *out, size_t size)
 	snprintf(out, size, "%s", base);
 }
 
-int lkm_sys_finit_module(int fd, const char *opts, int flags)
+static struct fake_call *record(const char *opts, int flags)
 {
-	struct fake_call *c = &fake_calls[fake_ncalls % 128];
+	struct fake_call *c;
+
+	fake_init();
+	c = &fake->calls[__atomic_fetch_add(&fake->ncalls, 1, __ATOMIC_SEQ_CST) % 128];
+	snprintf(c->opts, sizeof(c->opts), "%s", opts);
+	c->flags = flags;
+	c->seq_start = __atomic_fetch_add(&fake->seq, 1, __ATOMIC_SEQ_CST);
+	return c;
+}
+
+static int outcome(struct fake_call *c)
+{
 	size_t i;
 
-	(void)flags;
+	if (fake->delay_us)
+		usleep(fake->delay_us);
+	c->seq_end = __atomic_fetch_add(&fake->seq, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < fake->nfails; i++)
+		if (!strcmp(fake->fails[i].module, c->module))
+			return -fake->fails[i].err;
+	return 0;
+}
+
+int lkm_sys_finit_module(int fd, const char *opts, int flags)
+{
+	struct fake_call *c = record(opts, flags);
+
 	fd_module(fd, c->module, sizeof(c->module));
-	snprintf(c->opts, sizeof(c->opts), "%s", opts);
-	fake_ncalls++;
-	for (i = 0; i < nfails; i++)
-		if (!strcmp(fails[i].module, c->module))
-			return -fails[i].err;
+	return outcome(c);
+}
+
+static int find_name(void *ctx, const char *key, size_t klen, const char *value)
+{
+	if (klen == 4 && !memcmp(key, "name", 4)) {
+		snprintf(ctx, 64, "%s", value);
+		return 1;
+	}
 	return 0;
 }
 
 int lkm_sys_init_module(void *image, unsigned long len, const char *opts)
 {
-	(void)image;
-	(void)len;
-	(void)opts;
-	return -ENOSYS;
+	struct fake_call *c = record(opts, -1);
+
+	c->image_len = len;
+	strcpy(c->module, "?");
+	lkm_modinfo_parse(image, len, find_name, c->module);
+	return outcome(c);
 }
 
 uint64_t lkm_now_us(void)
@@ -92,24 +141,23 @@ uint64_t lkm_now_us(void)
 
 /* ---- fixtures ---- */
 
-static char fx_dir[PATH_MAX];
+static char fx_dir[PATH_MAX - 256];
 
-static void write_file(const char *dir, const char *name, const char *text)
+void fixture_write(const char *name, const void *data, size_t len)
 {
-	char path[PATH_MAX], *slash;
+	char path[PATH_MAX + 256], *slash;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	for (slash = strchr(path + strlen(dir) + 1, '/'); slash;
+	snprintf(path, sizeof(path), "%s/%s", fx_dir, name);
+	for (slash = strchr(path + strlen(fx_dir) + 1, '/'); slash;
 	     slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
 		mkdir(path, 0755);
 		*slash = '/';
 	}
 	f = fopen(path, "w");
-	if (!f)
+	if (!f || fwrite(data, 1, len, f) != len)
 		abort();
-	fputs(text, f);
 	fclose(f);
 }
 
@@ -121,7 +169,7 @@ const char *fixture_dir(const char *const *files)
 	if (!mkdtemp(fx_dir))
 		abort();
 	for (; files[0]; files += 2)
-		write_file(fx_dir, files[0], files[1]);
+		fixture_write(files[0], files[1], strlen(files[1]));
 	return fx_dir;
 }
 
@@ -135,4 +183,58 @@ void fixture_cleanup(void)
 	if (system(cmd))
 		fprintf(stderr, "unable to remove %s\n", fx_dir);
 	fx_dir[0] = '\0';
+}
+
+/* ---- a tiny ELF ---- */
+
+static void put(unsigned char *p, size_t off, uint64_t v, size_t n, int big)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		p[off + (big ? n - 1 - k : k)] = (unsigned char)(v >> (8 * k));
+}
+
+/* Layout: header | .shstrtab | .modinfo | section headers
+ * (null, .shstrtab, .modinfo, .bss as NOBITS far beyond the file). */
+unsigned char *fake_elf(int is64, int big, const char *modinfo,
+			size_t modinfo_len, size_t *len)
+{
+	static const char shstr[] = "\0.shstrtab\0.modinfo\0.bss";
+	size_t eh = is64 ? 64 : 52, sh = is64 ? 64 : 40;
+	size_t stroff = eh, modoff = stroff + sizeof(shstr);
+	size_t shoff = (modoff + modinfo_len + 7) & ~(size_t)7, k;
+	size_t total = shoff + 4 * sh;
+	unsigned char *p = calloc(1, total);
+	const struct {
+		uint32_t name, type;
+		uint64_t off, size;
+	} secs[4] = {
+		{ 0, 0, 0, 0 },
+		{ 1, 3, stroff, sizeof(shstr) },
+		{ 11, 1, modoff, modinfo_len },
+		{ 20, 8, 1u << 30, 1u << 20 },
+	};
+
+	memcpy(p, "\177ELF", 4);
+	p[4] = is64 ? 2 : 1;
+	p[5] = big ? 2 : 1;
+	p[6] = 1;
+	put(p, 16, 1, 2, big); /* ET_REL */
+	put(p, is64 ? 0x28 : 0x20, shoff, is64 ? 8 : 4, big);
+	put(p, is64 ? 0x3a : 0x2e, sh, 2, big);
+	put(p, is64 ? 0x3c : 0x30, 4, 2, big);
+	put(p, is64 ? 0x3e : 0x32, 1, 2, big);
+	memcpy(p + stroff, shstr, sizeof(shstr));
+	memcpy(p + modoff, modinfo, modinfo_len);
+	for (k = 0; k < 4; k++) {
+		unsigned char *s = p + shoff + k * sh;
+
+		put(s, 0, secs[k].name, 4, big);
+		put(s, 4, secs[k].type, 4, big);
+		put(s, is64 ? 24 : 16, secs[k].off, is64 ? 8 : 4, big);
+		put(s, is64 ? 32 : 20, secs[k].size, is64 ? 8 : 4, big);
+	}
+	*len = total;
+	return p;
 }

@@ -226,15 +226,16 @@ static void test_load_order_and_options(void **state)
 	const char *line = "scsi-mod.max_luns=3 ext4.x=\"a b\" sd_mod";
 
 	assert_int_equal(lkm_cmdline_parse(&cl, line, strlen(line)), 0);
+	assert_int_equal(lkm_index_set_cmdline(ix, &cl), 0);
 	assert_int_equal(lkm_plan_modules(ix, want, 2, &p), 0);
-	assert_int_equal(lkm_load_plan(ix, &p, &cl, &st), 0);
+	assert_int_equal(lkm_load_plan(ix, &p, 1, &st), 0);
 	assert_int_equal(st.loaded, 8);
-	assert_int_equal(fake_ncalls, 8);
+	assert_int_equal(fake->ncalls, 8);
 	assert_true(fake_pos("scsi_common") < fake_pos("scsi_mod"));
 	assert_true(fake_pos("scsi_mod") < fake_pos("sd_mod"));
-	assert_string_equal(fake_calls[fake_pos("scsi_mod")].opts, "max_luns=3");
-	assert_string_equal(fake_calls[fake_pos("ext4")].opts, "x=\"a b\"");
-	assert_string_equal(fake_calls[fake_pos("sd_mod")].opts, "");
+	assert_string_equal(fake_call_of("scsi_mod")->opts, "max_luns=3");
+	assert_string_equal(fake_call_of("ext4")->opts, "x=\"a b\"");
+	assert_string_equal(fake_call_of("sd_mod")->opts, "");
 	lkm_plan_free(&p);
 	lkm_cmdline_free(&cl);
 }
@@ -251,7 +252,7 @@ static void test_load_failure_skips_dependents_only(void **state)
 	fake_fail("crc32c_generic", ENODEV);
 	fake_fail("jbd2", EEXIST);
 	assert_int_equal(lkm_plan_all(ix, &p), 0);
-	assert_int_equal(lkm_load_plan(ix, &p, NULL, &st), 0);
+	assert_int_equal(lkm_load_plan(ix, &p, 1, &st), 0);
 	assert_int_equal(st.failed, 2);
 	assert_int_equal(st.skipped, 3);
 	assert_int_equal(st.loaded, 4);
