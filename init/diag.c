@@ -2,27 +2,28 @@
 #include "init.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#define MAX_SEEN 64
 
 static void list_devices(void)
 {
-	struct lkm_blockdev seen[MAX_SEEN], dummy;
-	struct lkm_rootspec none = { LKM_ROOT_NONE, "" };
-	size_t n = MAX_SEEN, i;
+	struct lkm_blockdev *v;
+	size_t n = 0, i;
 
-	lkm_find_root("/sys", "/dev", &none, &dummy, seen, &n);
-	if (!n) {
-		say(LKM_LOG_ERR, "no block devices at all: "
-		    "the disk's driver is probably not in the image");
+	if (lkm_blockdevs("/sys", "/dev", &v, &n) || !n) {
+		say(LKM_LOG_ERR, "  none at all: the disk's driver is probably "
+		    "not in the image");
 		return;
 	}
 	for (i = 0; i < n; i++)
-		say(LKM_LOG_ERR, "  /dev/%s: %s%s%s%s%s", seen[i].name,
-		    *seen[i].fs.type ? seen[i].fs.type : "no known filesystem",
-		    *seen[i].fs.uuid ? " UUID=" : "", seen[i].fs.uuid,
-		    *seen[i].fs.label ? " LABEL=" : "", seen[i].fs.label);
+		say(LKM_LOG_ERR, "  /dev/%s (%u:%u): %s%s%s%s%s%s%s%s%s",
+		    v[i].name, v[i].major, v[i].minor,
+		    *v[i].fs.type ? v[i].fs.type : "no known filesystem",
+		    *v[i].fs.uuid ? " UUID=" : "", v[i].fs.uuid,
+		    *v[i].fs.label ? " LABEL=" : "", v[i].fs.label,
+		    *v[i].partuuid ? " PARTUUID=" : "", v[i].partuuid,
+		    *v[i].partlabel ? " PARTLABEL=" : "", v[i].partlabel);
+	free(v);
 }
 
 static void list_modules(void)
@@ -60,5 +61,6 @@ void root_missing(const char *spec, long timeout)
 	say(LKM_LOG_ERR, "block devices seen:");
 	list_devices();
 	list_modules();
+	devices_report_unmatched();
 	boot_fail("unable to find the root device %s", spec);
 }

@@ -130,6 +130,13 @@ void open_console(void)
 		close(fd);
 }
 
+void log_open(void)
+{
+	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	read_loglevel();
+	lkm_set_log(log_cb, NULL);
+}
+
 static void setup_early(void)
 {
 	mount_api("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -141,9 +148,7 @@ static void setup_early(void)
 		  "mode=0755");
 	if (fcntl(1, F_GETFD) < 0 || fcntl(2, F_GETFD) < 0)
 		open_console();
-	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	read_loglevel();
-	lkm_set_log(log_cb, NULL);
+	log_open();
 }
 
 void stage(const char *name)
@@ -172,7 +177,7 @@ static char *baked_cmdline(void)
 	return v;
 }
 
-static void read_cmdline(void)
+int read_cmdline(void)
 {
 	const char *v;
 	char *buf = NULL, *baked, *all;
@@ -193,14 +198,17 @@ static void read_cmdline(void)
 	free(baked);
 	err = lkm_cmdline_parse(&boot.cl, buf ? buf : "", len);
 	free(buf);
-	if (err)
-		boot_fail("unable to parse the kernel command line: %s",
-			  strerror(-err));
+	if (err) {
+		say(LKM_LOG_ERR, "unable to parse the kernel command line: %s",
+		    strerror(-err));
+		return err;
+	}
 	boot.debug = lkm_cmdline_has(&boot.cl, "rd.debug");
 	boot.quiet = lkm_cmdline_has(&boot.cl, "quiet") && !boot.debug;
 	v = lkm_cmdline_value(&boot.cl, "panic");
 	boot.panic = v ? atoi(v) : 0;
 	boot.has_panic = v != NULL;
+	return 0;
 }
 
 /* ---- modules ---- */
@@ -232,6 +240,33 @@ void run_plan(struct lkm_plan *plan, const char *what)
 	    st.skipped);
 }
 
+/* The filesystem module loads with the first round of drivers, not
+ * after the root device appears, when it is known: named by rootfstype=,
+ * or the only one in the image (a host-only image). */
+static void coldplug_with_fs(void)
+{
+	const char *types = lkm_cmdline_value(&boot.cl, "rootfstype");
+	char *list = types ? strdup(types) : NULL, *t, *save = NULL;
+	char names[8][40];
+	const char *v[8];
+	size_t n = 0;
+
+	if (!types && lkm_index_filesystems(boot.ix, v, 1) == 1) {
+		devices_coldplug(v, 1);
+		return;
+	}
+	for (t = list ? strtok_r(list, ",", &save) : NULL; t && n < 8;
+	     t = strtok_r(NULL, ",", &save)) {
+		snprintf(names[n], sizeof(names[n]), "fs-%s", t);
+		if (lkm_index_matches(boot.ix, names[n]) <= 0)
+			snprintf(names[n], sizeof(names[n]), "%s", t);
+		v[n] = names[n];
+		n++;
+	}
+	free(list);
+	devices_coldplug(v, n);
+}
+
 /* rd.driver.pre= and rd.modules=: first, whatever the hardware. */
 static void load_forced(void)
 {
@@ -250,7 +285,6 @@ static void load_modules(void)
 {
 	char dir[PATH_MAX];
 	struct lkm_index *ix;
-	struct lkm_plan plan;
 	int err;
 
 	snprintf(dir, sizeof(dir), "/lib/modules/%s", boot.kver);
@@ -273,10 +307,9 @@ static void load_modules(void)
 	if (err)
 		say(LKM_LOG_ERR, "unable to read the module configuration: %s",
 		    strerror(-err));
+	devices_start();
 	load_forced();
-	err = lkm_plan_all(ix, &plan);
-	if (!err)
-		run_plan(&plan, "modules");
+	coldplug_with_fs();
 }
 
 /* ---- failure ---- */
@@ -323,20 +356,40 @@ void boot_fail(const char *fmt, ...)
 
 /* ---- root ---- */
 
+/* Look at every block device once; link it under /dev/disk/by-*. */
+static int scan_root(const struct lkm_rootspec *rs, struct lkm_blockdev *found)
+{
+	struct lkm_blockdev *v;
+	size_t n, k;
+	int i;
+
+	if (lkm_blockdevs("/sys", "/dev", &v, &n))
+		return -ENOENT;
+	for (k = 0; k < n; k++)
+		lkm_blockdev_link("/dev", &v[k]);
+	i = lkm_find_root(v, n, rs);
+	if (i >= 0)
+		*found = v[i];
+	free(v);
+	return i < 0 ? -ENOENT : 0;
+}
+
 static void wait_root(struct lkm_blockdev *found)
 {
 	const char *spec = lkm_cmdline_value(&boot.cl, "root");
 	const char *v;
 	struct lkm_rootspec rs;
-	uint64_t start, limit;
+	uint64_t start, limit, last = 0;
 	long timeout = DEFAULT_ROOT_TIMEOUT;
+	int scan = 1;
 
 	if (!spec)
 		boot_fail("no root= on the kernel command line: "
 			  "nothing to mount");
 	if (lkm_rootspec_parse(spec, &rs))
 		boot_fail("unable to understand root=%s: expected /dev/NAME, "
-			  "UUID=, LABEL= or /dev/disk/by-{uuid,label}/", spec);
+			  "UUID=, LABEL=, PARTUUID=, PARTLABEL=, "
+			  "/dev/disk/by-*/, MAJ:MIN or hex", spec);
 	v = lkm_cmdline_value(&boot.cl, "rootdelay");
 	if (v && atoi(v) > 0) {
 		say(LKM_LOG_INFO, "waiting %d s before looking for the root "
@@ -351,14 +404,18 @@ static void wait_root(struct lkm_blockdev *found)
 	start = lkm_now_us();
 	limit = timeout < 0 ? 0 : (uint64_t)timeout * 1000000u;
 	for (;;) {
-		if (!lkm_find_root("/sys", "/dev", &rs, found, NULL, NULL))
-			break;
+		if (scan) {
+			if (!scan_root(&rs, found))
+				break;
+			last = lkm_now_us();
+		}
 		if (limit && lkm_now_us() - start >= limit)
 			root_missing(spec, timeout);
-		/* uevents would wake us sooner; a short poll is as good */
-		usleep(lkm_now_us() - start < 2000000u ? 10000 : 100000);
+		/* devices change only with an event; look again after one,
+		 * or every second in case a change came without one */
+		scan = devices_settle(100) > 0 || lkm_now_us() - last > 1000000u;
 	}
-	say(LKM_LOG_DEBUG, "root %s is /dev/%s (%s) after %llu ms", spec,
+	say(LKM_LOG_INFO, "root %s is /dev/%s (%s) after %llu ms", spec,
 	    found->name, *found->fs.type ? found->fs.type : "unknown type",
 	    (unsigned long long)((lkm_now_us() - start) / 1000));
 }
@@ -388,6 +445,7 @@ static void mount_root(const struct lkm_blockdev *bd)
 	tlist = strdup(types);
 	mkdir("/root", 0755);
 	for (t = strtok_r(tlist, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		devices_load_fs(t);
 		r = mount(dev, "/root", t, flags, *data ? data : NULL);
 		if (!r) {
 			snprintf(type, sizeof(type), "%s", t);
@@ -412,12 +470,15 @@ int main(int argc, char **argv)
 	struct lkm_blockdev root;
 	struct utsname un;
 
-	(void)argc;
+	if (getpid() != 1)
+		return modprobe_main(argc, argv);
 	boot.t0 = lkm_now_us();
 	boot.argv = argv;
 	setup_early();
-	read_cmdline();
+	if (read_cmdline())
+		boot_fail("no usable command line");
 	devkmsg_unlimit(1);
+	modprobe_helper_install();
 	uname(&un);
 	snprintf(boot.kver, sizeof(boot.kver), "%s", un.release);
 	say(LKM_LOG_INFO, "lkminit " LKMINIT_VERSION " on Linux %s", boot.kver);
@@ -430,6 +491,7 @@ int main(int argc, char **argv)
 	wait_root(&root);
 	stage("mount");
 	mount_root(&root);
+	devices_stop();
 	switch_root_and_exec("/root");
 	return 0; /* not reached: switch_root_and_exec never returns */
 }

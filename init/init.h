@@ -36,6 +36,23 @@ void devkmsg_unlimit(int on);
 /* Load a plan with rd.loader.jobs workers and report it as what. */
 void run_plan(struct lkm_plan *plan, const char *what);
 
+void log_open(void);
+/* Parse /etc/lkminit.conf's CMDLINE and /proc/cmdline into boot.cl. */
+int read_cmdline(void);
+
+/* modprobe.c: /init as the kernel's modprobe while it runs. */
+int modprobe_main(int argc, char **argv);
+void modprobe_helper_install(void);
+void modprobe_helper_restore(void);
+
+/* devices.c */
+void devices_start(void);
+void devices_stop(void);
+void devices_coldplug(const char *const *extra, size_t nextra);
+unsigned devices_settle(int ms);
+void devices_load_fs(const char *type);
+void devices_report_unmatched(void);
+
 /* diag.c: explain a root that never came, then boot_fail(). */
 void root_missing(const char *spec, long timeout) __attribute__((noreturn));
 

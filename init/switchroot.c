@@ -140,5 +140,6 @@ void switch_root_and_exec(const char *newroot)
 	    boot.root_ro ? "ro" : "rw", boot.nmodules, (unsigned long long)ms);
 	stage("switch");
 	devkmsg_unlimit(0);
+	modprobe_helper_restore();
 	exec_init();
 }

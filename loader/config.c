@@ -59,6 +59,7 @@ static int cfg_alias(struct lkm_index *ix, char *pat, char *mod)
 	if (err)
 		return err;
 	a = &ix->cfg_aliases[ix->ncfg_aliases];
+	a->literal = strcspn(pat, "*?[\\");
 	a->pattern = strdup(pat);
 	a->module = strdup(mod);
 	if (!a->pattern || !a->module) {

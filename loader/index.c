@@ -185,18 +185,21 @@ int lkm_index_is_builtin(const struct lkm_index *ix, const char *name)
 }
 
 static int resolve_in(const struct lkm_index *ix, const struct lkm_alias *v,
-		      size_t nv, const char *name,
+		      size_t nv, const char *name, int quiet,
 		      void (*fn)(void *ctx, size_t i), void *ctx)
 {
 	size_t a;
 	int i, n = 0;
 
 	for (a = 0; a < nv; a++) {
-		if (fnmatch(v[a].pattern, name, 0))
+		/* most patterns differ in their literal head: skip fnmatch */
+		if (strncmp(v[a].pattern, name, v[a].literal) ||
+		    fnmatch(v[a].pattern, name, 0))
 			continue;
 		if (lkm_index_cfg_blacklisted(ix, v[a].module)) {
-			lkm_dbg("not loading %s for %s: blacklisted in modprobe.d",
-				v[a].module, name);
+			if (!quiet)
+				lkm_dbg("not loading %s for %s: blacklisted in "
+					"modprobe.d", v[a].module, name);
 			continue;
 		}
 		i = lkm_index_find(ix, v[a].module);
@@ -208,8 +211,36 @@ static int resolve_in(const struct lkm_index *ix, const struct lkm_alias *v,
 	return n;
 }
 
-int lkm_index_resolve(const struct lkm_index *ix, const char *name,
-		      void (*fn)(void *ctx, size_t i), void *ctx)
+size_t lkm_index_filesystems(const struct lkm_index *ix, const char **names,
+			     size_t max)
+{
+	size_t a, k, n = 0;
+
+	for (a = 0; a < ix->naliases; a++) {
+		const char *m = ix->aliases[a].module;
+
+		if (strncmp(ix->aliases[a].pattern, "fs-", 3))
+			continue;
+		for (k = 0; k < n && k < max; k++)
+			if (lkm_name_eq(names[k], m))
+				break;
+		if (k < n && k < max)
+			continue;
+		if (n < max)
+			names[n] = m;
+		n++;
+	}
+	return n;
+}
+
+static void count_one(void *ctx, size_t i)
+{
+	(void)ctx;
+	(void)i;
+}
+
+static int resolve(const struct lkm_index *ix, const char *name, int quiet,
+		   void (*fn)(void *ctx, size_t i), void *ctx)
 {
 	int i = lkm_index_find(ix, name), n;
 
@@ -218,10 +249,22 @@ int lkm_index_resolve(const struct lkm_index *ix, const char *name,
 		return 1;
 	}
 	/* a modprobe.d alias replaces those of the modules, as in modprobe */
-	n = resolve_in(ix, ix->cfg_aliases, ix->ncfg_aliases, name, fn, ctx);
+	n = resolve_in(ix, ix->cfg_aliases, ix->ncfg_aliases, name, quiet, fn,
+		       ctx);
 	if (n)
 		return n;
-	return resolve_in(ix, ix->aliases, ix->naliases, name, fn, ctx);
+	return resolve_in(ix, ix->aliases, ix->naliases, name, quiet, fn, ctx);
+}
+
+int lkm_index_matches(const struct lkm_index *ix, const char *name)
+{
+	return resolve(ix, name, 1, count_one, NULL);
+}
+
+int lkm_index_resolve(const struct lkm_index *ix, const char *name,
+		      void (*fn)(void *ctx, size_t i), void *ctx)
+{
+	return resolve(ix, name, 0, fn, ctx);
 }
 
 /* ---- modules.dep ---- */
@@ -406,6 +449,7 @@ int lkm_index_parse_alias(struct lkm_index *ix, char *buf, size_t len)
 		if (err)
 			return err;
 		a = &ix->aliases[ix->naliases];
+		a->literal = strcspn(pat, "*?[\\");
 		a->pattern = strdup(pat);
 		a->module = strdup(mod);
 		if (!a->pattern || !a->module) {

@@ -58,6 +58,7 @@ struct lkm_cfg_opt {
 struct lkm_alias {
 	char *pattern;
 	char *module;
+	size_t literal;   /* length of the pattern before its first wildcard */
 };
 
 struct lkm_index {

@@ -102,6 +102,12 @@ size_t lkm_index_count(const struct lkm_index *ix);
 const char *lkm_index_name(const struct lkm_index *ix, size_t i);
 /* Index of the module called name, or -ENOENT. */
 int lkm_index_find(const struct lkm_index *ix, const char *name);
+/* How many modules a name or modalias would load (0: none in the image). */
+int lkm_index_matches(const struct lkm_index *ix, const char *name);
+/* The modules that provide a filesystem (an "fs-TYPE" alias), up to max
+ * of them into names; returns how many there are in all. */
+size_t lkm_index_filesystems(const struct lkm_index *ix, const char **names,
+			     size_t max);
 enum lkm_mod_state lkm_index_state(const struct lkm_index *ix, size_t i);
 
 struct lkm_modinfo {
@@ -192,6 +198,27 @@ unsigned lkm_default_jobs(void);
 /* What a load errno means for a module, in words. */
 const char *lkm_load_strerror(int err);
 
+/* ---- devices --------------------------------------------------------- */
+
+typedef void (*lkm_alias_fn)(void *ctx, const char *modalias);
+
+/* Call fn with the modalias of each device under sysroot/bus/WHAT/devices
+ * that has no driver bound yet. */
+int lkm_coldplug(const char *sysroot, lkm_alias_fn fn, void *ctx);
+
+struct lkm_uevent {
+	const char *action, *devpath, *subsystem, *modalias, *devname, *devtype;
+};
+
+/* Parse a kernel uevent ("ACTION@DEVPATH\0KEY=VALUE\0..."); the fields
+ * point into buf (NULL when absent).  -EINVAL when it is not one. */
+int lkm_uevent_parse(const char *buf, size_t len, struct lkm_uevent *ev);
+/* A non-blocking NETLINK_KOBJECT_UEVENT socket on the kernel's group. */
+int lkm_uevent_open(void);
+/* Receive one event from the kernel into buf; -EAGAIN when there is none,
+ * -ENOBUFS when some were lost (rescan). */
+int lkm_uevent_recv(int fd, char *buf, size_t size, struct lkm_uevent *ev);
+
 /* ---- filesystems and root= ------------------------------------------- */
 
 /* What blkid would say of a filesystem: TYPE, UUID and LABEL, spelt the
@@ -234,33 +261,49 @@ int lkm_read_partitions(int fd, unsigned sector_size, struct lkm_parttable *pt);
 
 enum lkm_root_kind {
 	LKM_ROOT_NONE = 0,
-	LKM_ROOT_DEVNAME, /* /dev/sda1 */
-	LKM_ROOT_UUID,
-	LKM_ROOT_LABEL,
+	LKM_ROOT_DEVNAME,   /* /dev/sda1 */
+	LKM_ROOT_DEVNUM,    /* 8:1, or the kernel's hex 801 */
+	LKM_ROOT_UUID,      /* UUID=, /dev/disk/by-uuid/ */
+	LKM_ROOT_LABEL,     /* LABEL=, /dev/disk/by-label/ */
+	LKM_ROOT_PARTUUID,  /* PARTUUID= (GPT, or MBR ssssssss-nn), by-partuuid */
+	LKM_ROOT_PARTLABEL, /* PARTLABEL=, /dev/disk/by-partlabel/ */
 };
 
 struct lkm_rootspec {
 	enum lkm_root_kind kind;
 	char value[256];
+	unsigned major, minor; /* LKM_ROOT_DEVNUM */
+	int partnroff;         /* PARTUUID=.../PARTNROFF=N */
 };
 
+/* Parse root= in any of its forms; -EINVAL when it is none of them. */
 int lkm_rootspec_parse(const char *s, struct lkm_rootspec *rs);
-/* 1 if the block device called name (as in /sys/class/block) with
- * filesystem fi (may be NULL when unknown) is the one rs asks for. */
-int lkm_rootspec_match(const struct lkm_rootspec *rs, const char *name,
-		       const struct lkm_fsinfo *fi);
 
 struct lkm_blockdev {
-	char name[64];          /* sda1 */
-	struct lkm_fsinfo fs;   /* type is "" when not recognised */
+	char name[64];          /* as in /sys/class/block: sda1 */
+	char parent[64];        /* the disk of a partition, else "" */
+	unsigned major, minor;
+	unsigned partition;     /* its number, 0 for a whole disk */
+	struct lkm_fsinfo fs;   /* type "" when not recognised */
+	char partuuid[40];
+	char partlabel[160];
 };
 
-/* Look through sysroot/class/block for the device rs names.  On success
- * *found holds it.  -ENOENT when not (yet) there.  When seen is not NULL
- * it is filled with up to nseen devices looked at, *nseen updated. */
-int lkm_find_root(const char *sysroot, const char *devroot,
-		  const struct lkm_rootspec *rs, struct lkm_blockdev *found,
-		  struct lkm_blockdev *seen, size_t *nseen);
+/* 1 if bd is the device rs names (UUID and PARTUUID in any case). */
+int lkm_rootspec_match(const struct lkm_rootspec *rs,
+		       const struct lkm_blockdev *bd);
+/* What is known of the block device called name. */
+int lkm_blockdev_read(const char *sysroot, const char *devroot,
+		      const char *name, struct lkm_blockdev *bd);
+/* Every block device of sysroot/class/block, probed; *out is malloc'd. */
+int lkm_blockdevs(const char *sysroot, const char *devroot,
+		  struct lkm_blockdev **out, size_t *n);
+/* The position in v of the device rs names, or -ENOENT. */
+int lkm_find_root(const struct lkm_blockdev *v, size_t n,
+		  const struct lkm_rootspec *rs);
+/* Create devroot/disk/by-{uuid,label,partuuid,partlabel}/ links to bd,
+ * names escaped as udev does (\xHH). */
+void lkm_blockdev_link(const char *devroot, const struct lkm_blockdev *bd);
 
 /* Split mount options ("ro,noatime,data=ordered") into MS_* bits, set
  * or cleared in *flags, and the rest, comma-joined, for the filesystem. */

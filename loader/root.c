@@ -1,6 +1,8 @@
-/* root.c - which block device root= names, and finding it in sysfs. */
+/* root.c - which block device root= names, found among those sysfs
+ * lists, and the /dev/disk/by-* links that name them. */
 #include "internal.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
+
+/* ---- root= ---- */
 
 static int prefixed(const char *s, const char *prefix, const char **rest)
 {
@@ -20,92 +26,314 @@ static int prefixed(const char *s, const char *prefix, const char **rest)
 	return 1;
 }
 
+/* udev writes unsafe bytes of by-label names as \xHH; read them back. */
+static void unescape(char *s)
+{
+	char *w = s;
+	unsigned v;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] == 'x' && isxdigit((unsigned char)s[2]) &&
+		    isxdigit((unsigned char)s[3]) && sscanf(s + 2, "%2x", &v) == 1) {
+			*w++ = (char)v;
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+static const struct {
+	const char *prefix;
+	enum lkm_root_kind kind;
+	int escaped;
+} root_forms[] = {
+	{ "UUID=", LKM_ROOT_UUID, 0 },
+	{ "LABEL=", LKM_ROOT_LABEL, 0 },
+	{ "PARTUUID=", LKM_ROOT_PARTUUID, 0 },
+	{ "PARTLABEL=", LKM_ROOT_PARTLABEL, 0 },
+	{ "/dev/disk/by-uuid/", LKM_ROOT_UUID, 1 },
+	{ "/dev/disk/by-label/", LKM_ROOT_LABEL, 1 },
+	{ "/dev/disk/by-partuuid/", LKM_ROOT_PARTUUID, 1 },
+	{ "/dev/disk/by-partlabel/", LKM_ROOT_PARTLABEL, 1 },
+	{ "/dev/", LKM_ROOT_DEVNAME, 0 },
+};
+
+/* The kernel's old forms: "8:1", or hex "801" (major 8, minor 1). */
+static int parse_number(const char *s, struct lkm_rootspec *rs)
+{
+	unsigned long v;
+	char *end;
+
+	if (strchr(s, ':')) {
+		if (sscanf(s, "%u:%u", &rs->major, &rs->minor) != 2)
+			return -EINVAL;
+	} else {
+		v = strtoul(s, &end, 16);
+		if (*end || end == s)
+			return -EINVAL;
+		rs->major = (unsigned)((v & 0xfff00) >> 8);
+		rs->minor = (unsigned)((v & 0xff) | ((v >> 12) & 0xfff00));
+	}
+	rs->kind = LKM_ROOT_DEVNUM;
+	snprintf(rs->value, sizeof(rs->value), "%u:%u", rs->major, rs->minor);
+	return 0;
+}
+
 int lkm_rootspec_parse(const char *s, struct lkm_rootspec *rs)
 {
-	const char *v;
+	const char *v = NULL, *off;
+	size_t k;
 
 	memset(rs, 0, sizeof(*rs));
 	if (!s || !*s)
 		return -EINVAL;
-	if (prefixed(s, "UUID=", &v) || prefixed(s, "/dev/disk/by-uuid/", &v))
-		rs->kind = LKM_ROOT_UUID;
-	else if (prefixed(s, "LABEL=", &v) ||
-		 prefixed(s, "/dev/disk/by-label/", &v))
-		rs->kind = LKM_ROOT_LABEL;
-	else if (prefixed(s, "/dev/", &v))
-		rs->kind = LKM_ROOT_DEVNAME;
-	else
-		return -EINVAL;
+	for (k = 0; k < ARRAY_SIZE(root_forms); k++)
+		if (prefixed(s, root_forms[k].prefix, &v))
+			break;
+	if (k == ARRAY_SIZE(root_forms))
+		return parse_number(s, rs);
 	if (!*v || strlen(v) >= sizeof(rs->value))
 		return -EINVAL;
+	rs->kind = root_forms[k].kind;
 	strcpy(rs->value, v);
+	if (root_forms[k].escaped)
+		unescape(rs->value);
+	/* PARTUUID=.../PARTNROFF=N: N partitions after the one named */
+	if (rs->kind == LKM_ROOT_PARTUUID &&
+	    (off = strstr(rs->value, "/PARTNROFF="))) {
+		rs->partnroff = atoi(off + 11);
+		rs->value[off - rs->value] = '\0';
+	}
 	return 0;
 }
 
-int lkm_rootspec_match(const struct lkm_rootspec *rs, const char *name,
-		       const struct lkm_fsinfo *fi)
+int lkm_rootspec_match(const struct lkm_rootspec *rs,
+		       const struct lkm_blockdev *bd)
 {
 	switch (rs->kind) {
 	case LKM_ROOT_DEVNAME:
-		return !strcmp(rs->value, name);
+		return !strcmp(rs->value, bd->name);
+	case LKM_ROOT_DEVNUM:
+		return rs->major == bd->major && rs->minor == bd->minor;
 	case LKM_ROOT_UUID:
-		return fi && *fi->uuid && !strcasecmp(rs->value, fi->uuid);
+		return *bd->fs.uuid && !strcasecmp(rs->value, bd->fs.uuid);
 	case LKM_ROOT_LABEL:
-		return fi && *fi->label && !strcmp(rs->value, fi->label);
+		return *bd->fs.label && !strcmp(rs->value, bd->fs.label);
+	case LKM_ROOT_PARTUUID:
+		return *bd->partuuid && !strcasecmp(rs->value, bd->partuuid);
+	case LKM_ROOT_PARTLABEL:
+		return *bd->partlabel && !strcmp(rs->value, bd->partlabel);
 	default:
 		return 0;
 	}
 }
 
-static void probe_dev(const char *devroot, struct lkm_blockdev *bd)
+/* ---- the block devices sysfs lists ---- */
+
+static int read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -EIO;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* The disk a partition belongs to: sysfs places sda1 inside sda. */
+static void parent_of(const char *sysroot, const char *name, char *parent,
+		      size_t size)
+{
+	char path[PATH_MAX], link[PATH_MAX], *slash;
+	ssize_t n;
+
+	parent[0] = '\0';
+	snprintf(path, sizeof(path), "%s/class/block/%s", sysroot, name);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return;
+	link[n] = '\0';
+	slash = strrchr(link, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	slash = strrchr(link, '/');
+	snprintf(parent, size, "%s", slash ? slash + 1 : link);
+}
+
+static void part_info(const char *devroot, struct lkm_blockdev *bd,
+		      const char *parent)
 {
 	char path[PATH_MAX];
+	struct lkm_parttable *pt;
+	size_t k;
 	int fd;
 
-	memset(&bd->fs, 0, sizeof(bd->fs));
-	if (snprintf(path, sizeof(path), "%s/%s", devroot, bd->name) >=
+	if (snprintf(path, sizeof(path), "%s/%s", devroot, parent) >=
 	    (int)sizeof(path))
 		return;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return;
-	lkm_probe_fs(fd, &bd->fs);
+	pt = malloc(sizeof(*pt));
+	if (pt && !lkm_read_partitions(fd, 0, pt)) {
+		for (k = 0; k < pt->n; k++) {
+			if (pt->part[k].number != bd->partition)
+				continue;
+			memcpy(bd->partuuid, pt->part[k].uuid, sizeof(bd->partuuid));
+			memcpy(bd->partlabel, pt->part[k].label,
+			       sizeof(bd->partlabel));
+		}
+	}
+	free(pt);
 	close(fd);
 }
 
-int lkm_find_root(const char *sysroot, const char *devroot,
-		  const struct lkm_rootspec *rs, struct lkm_blockdev *found,
-		  struct lkm_blockdev *seen, size_t *nseen)
+int lkm_blockdev_read(const char *sysroot, const char *devroot,
+		      const char *name, struct lkm_blockdev *bd)
+{
+	char path[PATH_MAX], val[64];
+	int fd;
+
+	memset(bd, 0, sizeof(*bd));
+	if (strlen(name) >= sizeof(bd->name))
+		return -ENAMETOOLONG;
+	strcpy(bd->name, name);
+	snprintf(path, sizeof(path), "%s/class/block/%s/dev", sysroot, name);
+	if (read_small(path, val, sizeof(val)) ||
+	    sscanf(val, "%u:%u", &bd->major, &bd->minor) != 2)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/class/block/%s/partition", sysroot,
+		 name);
+	if (!read_small(path, val, sizeof(val)))
+		bd->partition = (unsigned)atoi(val);
+	if (bd->partition) {
+		parent_of(sysroot, name, bd->parent, sizeof(bd->parent));
+		if (*bd->parent)
+			part_info(devroot, bd, bd->parent);
+	}
+	snprintf(path, sizeof(path), "%s/%s", devroot, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0; /* listed, node not there yet: no filesystem known */
+	lkm_probe_fs(fd, &bd->fs);
+	close(fd);
+	return 0;
+}
+
+/* PARTNROFF: the partition off places after the one named, same disk. */
+static int find_offset(const struct lkm_blockdev *v, size_t n,
+		       const struct lkm_blockdev *base, int off)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (!strcmp(v[k].parent, base->parent) &&
+		    (int)v[k].partition == (int)base->partition + off)
+			return (int)k;
+	return -1;
+}
+
+int lkm_blockdevs(const char *sysroot, const char *devroot,
+		  struct lkm_blockdev **out, size_t *n)
 {
 	char path[PATH_MAX];
-	struct lkm_blockdev bd;
+	struct lkm_blockdev *v = NULL;
 	struct dirent *de;
-	size_t max = nseen ? *nseen : 0, n = 0;
-	int err = -ENOENT;
+	size_t cap = 0;
+	int err = 0;
 	DIR *d;
 
-	if (snprintf(path, sizeof(path), "%s/class/block", sysroot) >=
-	    (int)sizeof(path))
-		return -ENAMETOOLONG;
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/class/block", sysroot);
 	d = opendir(path);
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof(bd.name))
+		if (de->d_name[0] == '.')
 			continue;
-		strcpy(bd.name, de->d_name);
-		probe_dev(devroot, &bd);
-		if (seen && n < max)
-			seen[n++] = bd;
-		if (err && lkm_rootspec_match(rs, bd.name, &bd.fs)) {
-			*found = bd;
-			err = 0;
-			if (!seen)
-				break;
-		}
+		if ((err = lkm_grow(&v, &cap, *n, sizeof(*v))))
+			break;
+		if (!lkm_blockdev_read(sysroot, devroot, de->d_name, &v[*n]))
+			(*n)++;
 	}
 	closedir(d);
-	if (nseen)
-		*nseen = n;
-	return err;
+	if (err) {
+		free(v);
+		*n = 0;
+		return err;
+	}
+	*out = v;
+	return 0;
+}
+
+int lkm_find_root(const struct lkm_blockdev *v, size_t n,
+		  const struct lkm_rootspec *rs)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (!lkm_rootspec_match(rs, &v[k]))
+			continue;
+		if (rs->kind == LKM_ROOT_PARTUUID && rs->partnroff)
+			return find_offset(v, n, &v[k], rs->partnroff);
+		return (int)k;
+	}
+	return -ENOENT;
+}
+
+/* ---- /dev/disk/by-* ---- */
+
+/* udev's escaping: bytes outside a safe set become \xHH. */
+static void escape(const char *in, char *out, size_t size)
+{
+	static const char safe[] = "#+-.:=@_";
+	size_t n = 0;
+
+	for (; *in && n + 5 < size; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if (isalnum(c) || c >= 0x80 || strchr(safe, c))
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, size - n, "\\x%02x", c);
+	}
+	out[n] = '\0';
+}
+
+static void link_one(const char *devroot, const char *dir, const char *id,
+		     const char *name)
+{
+	char path[PATH_MAX], target[128], esc[700];
+
+	if (!*id)
+		return;
+	escape(id, esc, sizeof(esc));
+	snprintf(path, sizeof(path), "%s/disk", devroot);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/disk/%s", devroot, dir);
+	mkdir(path, 0755);
+	snprintf(target, sizeof(target), "../../%s", name);
+	if (snprintf(path, sizeof(path), "%s/disk/%s/%s", devroot, dir, esc) >=
+	    (int)sizeof(path))
+		return;
+	unlink(path);
+	if (symlink(target, path) && errno != EEXIST)
+		lkm_dbg("unable to link %s: %s", path, strerror(errno));
+}
+
+void lkm_blockdev_link(const char *devroot, const struct lkm_blockdev *bd)
+{
+	link_one(devroot, "by-uuid", bd->fs.uuid, bd->name);
+	link_one(devroot, "by-label", bd->fs.label, bd->name);
+	link_one(devroot, "by-partuuid", bd->partuuid, bd->name);
+	link_one(devroot, "by-partlabel", bd->partlabel, bd->name);
 }

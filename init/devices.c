@@ -1,0 +1,190 @@
+/* devices.c - load what the hardware needs, and only that.
+ *
+ * Coldplug: every device sysfs lists without a driver, matched against
+ * the image's modules.alias.  Hotplug: the kernel's uevents, read from a
+ * netlink socket opened before the coldplug scan so nothing falls between
+ * the two.  Each round of new modaliases is planned and loaded at once;
+ * loading a driver makes new devices appear (PCI -> virtio -> SCSI host
+ * -> SCSI target -> disk), which the next round picks up. */
+#include "init.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct strv {
+	char **v;
+	size_t n;
+};
+
+static struct strv seen;  /* every modalias handled so far */
+static int ufd = -1;
+
+static int strv_has(const struct strv *s, const char *x)
+{
+	size_t k;
+
+	for (k = 0; k < s->n; k++)
+		if (!strcmp(s->v[k], x))
+			return 1;
+	return 0;
+}
+
+static void strv_add(struct strv *s, const char *x)
+{
+	char **nv = realloc(s->v, (s->n + 1) * sizeof(char *));
+
+	if (!nv)
+		return;
+	s->v = nv;
+	if ((s->v[s->n] = strdup(x)))
+		s->n++;
+}
+
+static void strv_clear(struct strv *s)
+{
+	lkm_strv_free(s->v, s->n);
+	s->v = NULL;
+	s->n = 0;
+}
+
+/* Queue a modalias the first time it is seen, if a module matches it. */
+static void want(void *ctx, const char *modalias)
+{
+	struct strv *batch = ctx;
+
+	if (!boot.ix || strv_has(&seen, modalias))
+		return;
+	strv_add(&seen, modalias);
+	if (lkm_index_matches(boot.ix, modalias) > 0)
+		strv_add(batch, modalias);
+}
+
+static void load_batch(struct strv *batch, const char *what)
+{
+	struct lkm_plan plan;
+
+	if (!batch->n)
+		return;
+	if (!lkm_plan_modules(boot.ix, (const char *const *)batch->v, batch->n,
+			      &plan))
+		run_plan(&plan, what);
+	strv_clear(batch);
+}
+
+void devices_start(void)
+{
+	ufd = lkm_uevent_open();
+	if (ufd < 0)
+		say(LKM_LOG_WARNING, "unable to listen for uevents: %s; "
+		    "rescanning sysfs instead", strerror(-ufd));
+}
+
+void devices_stop(void)
+{
+	if (ufd >= 0)
+		close(ufd);
+	ufd = -1;
+}
+
+/* The first round: devices already there, and extra names (filesystems
+ * asked for with rootfstype=) loaded alongside them. */
+void devices_coldplug(const char *const *extra, size_t nextra)
+{
+	struct strv batch = { NULL, 0 };
+	size_t k;
+
+	if (!boot.ix)
+		return;
+	lkm_coldplug("/sys", want, &batch);
+	for (k = 0; k < nextra; k++)
+		strv_add(&batch, extra[k]);
+	load_batch(&batch, "coldplug");
+}
+
+/* Read the pending uevents into batch; -ENOBUFS when some were lost. */
+static int drain(struct strv *batch, unsigned *nev)
+{
+	char buf[8192];
+	struct lkm_uevent ev;
+	int r;
+
+	for (;;) {
+		r = lkm_uevent_recv(ufd, buf, sizeof(buf), &ev);
+		if (r == -EINTR)
+			continue;
+		if (r)
+			return r == -EAGAIN ? 0 : r;
+		(*nev)++;
+		if (ev.modalias && !strcmp(ev.action, "add"))
+			want(batch, ev.modalias);
+	}
+}
+
+/* Wait up to ms for uevents and load what they need.  Returns how many
+ * events came (0: quiet), so the caller knows to look for its device. */
+unsigned devices_settle(int ms)
+{
+	struct strv batch = { NULL, 0 };
+	struct pollfd p = { ufd, POLLIN, 0 };
+	unsigned nev = 0;
+
+	if (ufd < 0 || !boot.ix) {
+		usleep((unsigned)ms * 1000);
+		if (boot.ix)
+			lkm_coldplug("/sys", want, &batch);
+		nev = 1;
+	} else if (poll(&p, 1, ms) > 0 && drain(&batch, &nev) == -ENOBUFS) {
+		say(LKM_LOG_WARNING, "uevents were lost; rescanning sysfs");
+		lkm_coldplug("/sys", want, &batch);
+	}
+	load_batch(&batch, "hotplug");
+	return nev;
+}
+
+/* Load filesystem modules for type, by the names the kernel asks for. */
+void devices_load_fs(const char *type)
+{
+	struct strv batch = { NULL, 0 };
+	char alias[48];
+
+	if (!boot.ix || !type || !*type)
+		return;
+	snprintf(alias, sizeof(alias), "fs-%s", type);
+	if (lkm_index_matches(boot.ix, alias) > 0)
+		strv_add(&batch, alias);
+	else if (lkm_index_matches(boot.ix, type) > 0)
+		strv_add(&batch, type);
+	load_batch(&batch, type);
+}
+
+static void report_unmatched(void *ctx, const char *modalias)
+{
+	unsigned *n = ctx;
+
+	if (boot.ix && lkm_index_matches(boot.ix, modalias) > 0)
+		return;
+	/* buses whose devices can hold a root; the rest is noise here */
+	if (strncmp(modalias, "pci:", 4) && strncmp(modalias, "virtio:", 7) &&
+	    strncmp(modalias, "scsi:", 5) && strncmp(modalias, "usb:", 4) &&
+	    strncmp(modalias, "mmc:", 4) && strncmp(modalias, "sdio:", 5) &&
+	    strncmp(modalias, "nvme", 4) && strncmp(modalias, "vmbus:", 6) &&
+	    strncmp(modalias, "xen:", 4))
+		return;
+	say(LKM_LOG_ERR, "  %s", modalias);
+	(*n)++;
+}
+
+void devices_report_unmatched(void)
+{
+	unsigned n = 0;
+
+	say(LKM_LOG_ERR, "devices without a driver and with no module for "
+	    "them in the image (a missing driver?):");
+	lkm_coldplug("/sys", report_unmatched, &n);
+	if (!n)
+		say(LKM_LOG_ERR, "  none");
+}
