@@ -106,6 +106,40 @@ int lkm_index_resolve(const struct lkm_index *ix, const char *name,
 /* load.c: the module's ELF image in memory, gzip inflated (malloc'd). */
 int lkm_module_image(struct lkm_index *ix, size_t i, void **img, size_t *len);
 
+/* probe.c - on-disk data, shared with part.c */
+static inline uint16_t lkm_le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t lkm_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t lkm_le64(const unsigned char *p)
+{
+	return lkm_le32(p) | (uint64_t)lkm_le32(p + 4) << 32;
+}
+
+static inline uint32_t lkm_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* n bytes at off; a short read means the data is not there: -ENOENT. */
+int lkm_pread(int fd, void *buf, size_t n, uint64_t off);
+/* 16 bytes as 8-4-4-4-12 lower-case hex, "" when all zero (blkid leaves
+ * such a UUID unset).  guid: the first three fields are little-endian. */
+void lkm_format_uuid(char *out, const unsigned char *u, int guid);
+/* At most n UTF-16 units (big-endian if be) up to a NUL, to UTF-8. */
+void lkm_utf16_to_utf8(char *out, size_t size, const unsigned char *in,
+		       size_t n, int be);
+/* 1 if a 512-byte sector 0 is a FAT boot sector, not an MBR. */
+int lkm_fat_boot_sector(const unsigned char *s);
+
 /* sys.c - the syscall seam; tests link a fake in its place. */
 int lkm_sys_finit_module(int fd, const char *opts, int flags);
 int lkm_sys_init_module(void *image, unsigned long len, const char *opts);

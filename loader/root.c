@@ -26,22 +26,41 @@ static int prefixed(const char *s, const char *prefix, const char **rest)
 	return 1;
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' :
+	       c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 /* udev writes unsafe bytes of by-label names as \xHH; read them back. */
 static void unescape(char *s)
 {
 	char *w = s;
-	unsigned v;
 
 	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] == 'x' && isxdigit((unsigned char)s[2]) &&
-		    isxdigit((unsigned char)s[3]) && sscanf(s + 2, "%2x", &v) == 1) {
-			*w++ = (char)v;
+		if (s[0] == '\\' && s[1] == 'x' && hexval(s[2]) >= 0 &&
+		    hexval(s[3]) >= 0) {
+			*w++ = (char)(hexval(s[2]) << 4 | hexval(s[3]));
 			s += 3;
 		} else {
 			*w++ = *s;
 		}
 	}
 	*w = '\0';
+}
+
+/* "MAJ:MIN" exactly; scanf would cost /init 2 KB. */
+static int parse_majmin(const char *s, unsigned *maj, unsigned *min)
+{
+	char *end;
+
+	*maj = (unsigned)strtoul(s, &end, 10);
+	if (end == s || *end != ':')
+		return -EINVAL;
+	s = end + 1;
+	*min = (unsigned)strtoul(s, &end, 10);
+	return end == s || *end ? -EINVAL : 0;
 }
 
 static const struct {
@@ -67,7 +86,7 @@ static int parse_number(const char *s, struct lkm_rootspec *rs)
 	char *end;
 
 	if (strchr(s, ':')) {
-		if (sscanf(s, "%u:%u", &rs->major, &rs->minor) != 2)
+		if (parse_majmin(s, &rs->major, &rs->minor))
 			return -EINVAL;
 	} else {
 		v = strtoul(s, &end, 16);
@@ -166,7 +185,9 @@ static void parent_of(const char *sysroot, const char *name, char *parent,
 		return;
 	*slash = '\0';
 	slash = strrchr(link, '/');
-	snprintf(parent, size, "%s", slash ? slash + 1 : link);
+	slash = slash ? slash + 1 : link;
+	if (strlen(slash) < size)
+		strcpy(parent, slash);
 }
 
 static void part_info(const char *devroot, struct lkm_blockdev *bd,
@@ -209,7 +230,7 @@ int lkm_blockdev_read(const char *sysroot, const char *devroot,
 	strcpy(bd->name, name);
 	snprintf(path, sizeof(path), "%s/class/block/%s/dev", sysroot, name);
 	if (read_small(path, val, sizeof(val)) ||
-	    sscanf(val, "%u:%u", &bd->major, &bd->minor) != 2)
+	    parse_majmin(val, &bd->major, &bd->minor))
 		return -ENOENT;
 	snprintf(path, sizeof(path), "%s/class/block/%s/partition", sysroot,
 		 name);
