@@ -23,6 +23,7 @@
 #define DEFAULT_ROOT_TIMEOUT 90 /* seconds, like systemd's device timeout */
 
 struct boot boot;
+extern char **environ;
 
 /* ---- messages ---- */
 
@@ -340,6 +341,13 @@ void boot_fail(const char *fmt, ...)
 	log_cb(NULL, LKM_LOG_ERR, fmt, ap);
 	va_end(ap);
 	sync();
+	if (lkm_cmdline_has(&boot.cl, "rd.shell") && have_shell()) {
+		run_shell("rd.shell");
+		/* whatever was fixed, the boot starts again from the top */
+		say(LKM_LOG_NOTICE, "the shell exited; starting the boot again");
+		devices_stop();
+		execve("/init", boot.argv, environ);
+	}
 	if (boot.has_panic && boot.panic != 0) {
 		if (boot.panic > 0) {
 			say(LKM_LOG_ERR, "rebooting in %d seconds (panic=%d)",
@@ -444,6 +452,8 @@ static void mount_root(const struct lkm_blockdev *bd)
 		types = *bd->fs.type ? bd->fs.type : "ext4";
 	tlist = strdup(types);
 	mkdir("/root", 0755);
+	if (!(flags & MS_RDONLY) && *bd->fs.type)
+		check_root(dev, bd->fs.type);
 	for (t = strtok_r(tlist, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		devices_load_fs(t);
 		r = mount(dev, "/root", t, flags, *data ? data : NULL);
@@ -482,16 +492,20 @@ int main(int argc, char **argv)
 	uname(&un);
 	snprintf(boot.kver, sizeof(boot.kver), "%s", un.release);
 	say(LKM_LOG_INFO, "lkminit " LKMINIT_VERSION " on Linux %s", boot.kver);
+	stage_point("cmdline");
 	say(LKM_LOG_DEBUG, "timeline stage=init t=%llu.%06llu",
 	    (unsigned long long)(boot.t0 / 1000000),
 	    (unsigned long long)(boot.t0 % 1000000));
 	stage("modules");
 	load_modules();
+	stage_point("modules");
 	stage("rootwait");
 	wait_root(&root);
 	stage("mount");
+	stage_point("premount");
 	mount_root(&root);
 	devices_stop();
+	stage_point("pivot");
 	switch_root_and_exec("/root");
 	return 0; /* not reached: switch_root_and_exec never returns */
 }

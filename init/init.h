@@ -4,6 +4,9 @@
 
 #include "../loader/lkm.h"
 
+#include <sys/reboot.h>
+#define RB_AUTOBOOT_CMD RB_AUTOBOOT
+
 #ifndef LKMINIT_VERSION
 #define LKMINIT_VERSION "0"
 #endif
@@ -44,6 +47,15 @@ int read_cmdline(void);
 int modprobe_main(int argc, char **argv);
 void modprobe_helper_install(void);
 void modprobe_helper_restore(void);
+
+/* run.c: hooks, rd.break, the shell, fsck. */
+int run_wait(char *const argv[], int tty);
+int have_shell(void);
+void run_shell(const char *why);
+/* Boot hooks of a stage, then rd.break's shell if it names the stage. */
+void stage_point(const char *name);
+/* fsck the root before a rw mount, when the image has the checker. */
+void check_root(const char *dev, const char *type);
 
 /* devices.c */
 void devices_start(void);

@@ -57,7 +57,11 @@ int modprobe_main(int argc, char **argv)
 	}
 	lkm_index_load_config(ix, "");
 	lkm_index_set_cmdline(ix, &boot.cl);
-	if (!lkm_plan_modules(ix, (const char *const *)names, (size_t)n, &plan)) {
+	/* modprobe -q is silent about what it does not have; so are we */
+	for (i = 0; i < n; i++)
+		if (lkm_index_matches(ix, names[i]) <= 0)
+			names[i--] = names[--n];
+	if (n && !lkm_plan_modules(ix, (const char *const *)names, (size_t)n, &plan)) {
 		lkm_load_plan(ix, &plan, 1, &st);
 		ok = plan.n > 0 && all_live(ix, &plan);
 		say(LKM_LOG_DEBUG, "the kernel asked for %s: %s", names[0],

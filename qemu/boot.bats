@@ -12,11 +12,13 @@ setup_file() {
 	. "$LKM_TOP/qemu/lib.sh"
 	make_disk "$QEMU_WORK/root.img" lkmroot "$ROOT_UUID"
 	make_image "$QEMU_WORK/lkm.img" -m "$QEMU_MODULES"
+	sha256sum <"$QEMU_WORK/root.img" >"$QEMU_WORK/root.sum.before"
 	# The main boot: several tests below read its report.
 	qemu_boot_scsi "$QEMU_WORK/main.log" "$QEMU_WORK/lkm.img" \
 		"root=LABEL=lkmroot scsi_mod.max_luns=3 single panic=1 rd.timeout=30 lkmtest.show=scsi_mod/max_luns" \
 		"$QEMU_WORK/root.img" || true
 	report "$QEMU_WORK/main.log" >"$QEMU_WORK/main.report"
+	sha256sum <"$QEMU_WORK/root.img" >"$QEMU_WORK/root.sum.after"
 }
 
 setup() {
@@ -39,6 +41,11 @@ has() {
 	has "rootwrite Read-only file system"
 	for m in virtio_pci virtio_scsi scsi_mod sd_mod; do has "module $m"; done
 	grep -q 'lkminit: switching to root /dev/sda (ext4, ro)' "$R"
+}
+
+@test "boot: a ro root's disk is byte-identical after the boot" {
+	has LKMTEST-END
+	cmp "$QEMU_WORK/root.sum.before" "$QEMU_WORK/root.sum.after"
 }
 
 @test "boot: scsi_mod.max_luns=3 reads back from /sys/module/scsi_mod/parameters" {
@@ -66,13 +73,19 @@ has() {
 }
 
 @test "boot: a root that never comes is diagnosed, then panic= reboots" {
+	# a second disk on an AHCI controller this image has no driver for
+	truncate -s 8M "$BATS_TEST_TMPDIR/blank"
 	run qemu_boot_scsi "$BATS_TEST_TMPDIR/log" "$QEMU_WORK/lkm.img" \
-		"root=LABEL=nosuch rd.timeout=2 panic=1" "$QEMU_WORK/root.img"
+		"root=LABEL=nosuch rd.timeout=2 panic=1" "$QEMU_WORK/root.img" \
+		-device ahci,id=ahci -drive "file=$BATS_TEST_TMPDIR/blank,if=none,format=raw,id=d9" \
+		-device ide-hd,drive=d9,bus=ahci.0
 	# 0: QEMU left on the reboot (-no-reboot); 124 would be our timeout
 	[ "$status" -eq 0 ]
 	L=$BATS_TEST_TMPDIR/log
 	grep -q 'lkminit: gave up waiting for root=LABEL=nosuch after 2 s' "$L"
-	grep -q "lkminit:   /dev/sda: ext4 UUID=$ROOT_UUID LABEL=lkmroot" "$L"
+	grep -q "lkminit:   /dev/sda (8:0): ext4 UUID=$ROOT_UUID LABEL=lkmroot" "$L"
+	# the AHCI controller (ICH9, 8086:2922), named as the likely missing driver
+	grep -q 'lkminit:   pci:v00008086d00002922' "$L"
 	grep -q 'lkminit: modules: \([0-9][0-9]*\) loaded of \1 in the image' "$L"
 	grep -q 'lkminit: rebooting in 1 seconds (panic=1)' "$L"
 	! grep -q LKMTEST-BEGIN "$L" || false
