@@ -260,7 +260,7 @@ static int find_offset(const struct lkm_blockdev *v, size_t n,
 		if (!strcmp(v[k].parent, base->parent) &&
 		    (int)v[k].partition == (int)base->partition + off)
 			return (int)k;
-	return -1;
+	return -ENOENT;
 }
 
 int lkm_blockdevs(const char *sysroot, const char *devroot,
