@@ -24,7 +24,7 @@ INIT_CFLAGS := $(CFLAGS) $(WARN) $(KLIBC_SYSINC) -DLKMINIT_VERSION='"$(VERSION)"
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 INIT_LDFLAGS := -static -Wl,--gc-sections -s
 
-.PHONY: all clean check demo deps unit-build
+.PHONY: all clean check demo deps unit-build fuzz-build
 
 all: $(BUILD)/init $(BUILD)/testinit
 
@@ -48,6 +48,22 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/fake_sys.c $(UNIT_LOADER) $(HDRS) | $
 	$(CC) $(UNIT_CFLAGS) -o $@ $< tests/unit/fake_sys.c $(UNIT_LOADER) -lcmocka
 
 unit-build: $(UNIT_TESTS)
+
+# libFuzzer targets of the on-disk parsers, and seeds the real tools make.
+FUZZ_CC     ?= clang
+FUZZ_CFLAGS := -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -Iloader
+FUZZ_LOADER := loader/probe.c loader/part.c loader/util.c loader/log.c
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_LOADER) $(HDRS) | $(BUILD)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LOADER)
+
+$(BUILD)/fuzz/seeds: tests/fuzz/seeds.bash
+	rm -rf $@ && tests/fuzz/seeds.bash $@.tmp && mv $@.tmp $@
+
+fuzz-build: $(FUZZ_TARGETS) $(BUILD)/fuzz/seeds
 
 deps:
 	@tests/helpers/deps
