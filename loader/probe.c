@@ -181,8 +181,9 @@ static int probe_btrfs(int fd, struct lkm_fsinfo *fi)
 }
 
 /* ---- f2fs --------------------------------------------------------------
- * Superblock at 1024: magic 0xF2F52010, UUID at 108, the label as 512
- * UTF-16LE units at 124. */
+ * Superblock at 1024: magic 0xF2F52010, version 4 (major) and 6 (minor),
+ * UUID at 108, the label as 512 UTF-16LE units at 124; version 1.0 had
+ * neither. */
 static int probe_f2fs(int fd, struct lkm_fsinfo *fi)
 {
 	unsigned char sb[124 + 1024];
@@ -194,6 +195,8 @@ static int probe_f2fs(int fd, struct lkm_fsinfo *fi)
 	if (lkm_le32(sb) != 0xF2F52010)
 		return -ENOENT;
 	strcpy(fi->type, "f2fs");
+	if (lkm_le32(sb + 4) == 1) /* 1.0 */
+		return 0;
 	lkm_format_uuid(fi->uuid, sb + 108, 0);
 	lkm_utf16_to_utf8(fi->label, sizeof(fi->label), sb + 124, 512, 0);
 	lkm_rtrim(fi->label);
