@@ -213,6 +213,76 @@ static void test_gpt_backup(void **state)
 	assert_int_equal(read_table("g.img", 0), -ENOENT);
 }
 
+/* The test's own CRC-32, so that a table it edits stays valid for
+ * partx: if this one were wrong, partx would disagree below. */
+static uint32_t crc32_ieee(const unsigned char *p, size_t n)
+{
+	uint32_t crc = ~0u;
+	int k;
+
+	while (n--)
+		for (crc ^= *p++, k = 0; k < 8; k++)
+			crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+	return ~crc;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+/* Edit the entry arrays of both GPT headers with edit(), then set both
+ * CRCs right again. */
+static void gpt_edit(const char *name, void (*edit)(unsigned char *ents))
+{
+	static unsigned char ents[128 * 128];
+	uint64_t lba[2] = { 1, (uint64_t)img_size(name) / 512 - 1 }, at;
+	unsigned char h[512];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		img_read(name, lba[i] * 512, h, sizeof(h));
+		assert_int_equal(lkm_le32(h + 80) * lkm_le32(h + 84), sizeof(ents));
+		at = lkm_le64(h + 72) * 512;
+		img_read(name, at, ents, sizeof(ents));
+		edit(ents);
+		img_patch(name, at, ents, sizeof(ents));
+		put32(h + 88, crc32_ieee(ents, sizeof(ents)));
+		put32(h + 16, 0);
+		put32(h + 16, crc32_ieee(h, lkm_le32(h + 12)));
+		img_patch(name, lba[i] * 512, h, sizeof(h));
+	}
+}
+
+static void name_and_misplace(unsigned char *ents)
+{
+	/* "a", U+1F600 as a surrogate pair, "b", two blanks */
+	static const unsigned char utf16[] = { 'a', 0, 0x3d, 0xd8, 0x00, 0xde,
+					       'b', 0, ' ', 0, ' ', 0 };
+	static const unsigned char early[8] = { 40 };
+
+	memset(ents + 56, 0, 72);
+	memcpy(ents + 56, utf16, sizeof(utf16));
+	/* entry 3 starts before the first usable LBA (2048) */
+	memcpy(ents + 2 * 128 + 32, early, 8);
+}
+
+/* A name beyond the BMP; an entry outside the usable sectors is left
+ * out, by blkid too. */
+static void test_gpt_edited_entries(void **state)
+{
+	(void)state;
+	make_gpt("g.img");
+	gpt_edit("g.img", name_and_misplace);
+	assert_int_equal(read_table("g.img", 0), 0);
+	assert_like_blkid("g.img", 512);
+	assert_int_equal(pt.n, 2);
+	assert_string_equal(pt.part[0].label, "a\xf0\x9f\x98\x80" "b");
+}
+
 /* Cut short: without its end the primary still stands; without the
  * entries nothing does. */
 static void test_gpt_truncated(void **state)
@@ -349,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_gpt_4k_sectors),
 		cmocka_unit_test(test_gpt_more_than_128),
 		cmocka_unit_test(test_gpt_backup),
+		cmocka_unit_test(test_gpt_edited_entries),
 		cmocka_unit_test(test_gpt_truncated),
 		cmocka_unit_test(test_mbr_extended),
 		cmocka_unit_test(test_mbr_no_signature),
