@@ -438,9 +438,11 @@ static int probe_vfat(int fd, struct lkm_fsinfo *fi)
 	return 0;
 }
 
-/* Magics at sector 0 first: the mkfs of any other filesystem here would
- * have overwritten them, while ext's two-byte magic at 1080 or btrfs's at
- * 64 KiB can outlive a reformat.  vfat, the weakest check, comes last. */
+/* squashfs and xfs first: their magics are at sector 0, which any later
+ * mkfs or image overwrites, while ext's two-byte magic at 1080, btrfs's
+ * at 64 KiB and the ISO descriptors at 32 KiB can outlive a reformat (ext
+ * before btrfs: mke2fs leaves 64 KiB alone, mkfs.btrfs clears the start).
+ * vfat, a plausibility check of a BPB rather than a magic, comes last. */
 static int (*const probes[])(int, struct lkm_fsinfo *) = {
 	probe_squashfs, probe_xfs, probe_ext, probe_f2fs, probe_btrfs,
 	probe_iso9660, probe_vfat,
