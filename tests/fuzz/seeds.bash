@@ -51,6 +51,12 @@ truncate -s 64K g.img
 printf 'label: gpt\nfirst-lba: 34\nstart=34, size=16, name="one"\nstart=50, size=16, name="two"\n' |
 	sfdisk -q g.img
 cp g.img "$out/part/gpt"
+# the same with its primary header broken: the backup's turn
+cp g.img gb.img
+printf 'X' | dd of=gb.img bs=1 seek=512 conv=notrunc status=none
+cp gb.img "$out/part/gpt-backup"
+# a FAT boot sector has 0x55AA too
+head -c 512 v12.img >"$out/part/vfat"
 truncate -s 64K m.img
 printf 'label: dos\nstart=1, size=8, type=83\nstart=16, size=100, type=5\nstart=18, size=8, type=83\nstart=40, size=8, type=c\n' |
 	sfdisk -q m.img
