@@ -68,15 +68,19 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/
 FUZZ_CFLAGS := -g -O1 -Iloader -Itests/unit -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/unit/fake_sys.c $(UNIT_LOADER) $(HDRS) | $(BUILD)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) tests/unit/fake_sys.c $(UNIT_LOADER) $(HDRS) | $(BUILD)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< tests/unit/fake_sys.c $(UNIT_LOADER) -lz
-
-fuzz-build: $(FUZZ_TARGETS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-build
 	@FUZZ_TIME=$(FUZZ_TIME) BUILD=$(BUILD) tests/fuzz/run
+
+# Seeds for the on-disk parsers, made by the real mkfs tools.
+$(BUILD)/fuzz/seeds: tests/fuzz/seeds.bash
+	rm -rf $@ && tests/fuzz/seeds.bash $@.tmp && mv $@.tmp $@
+
+fuzz-build: $(FUZZ_TARGETS) $(BUILD)/fuzz/seeds
 
 deps:
 	@tests/helpers/deps

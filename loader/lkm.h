@@ -223,7 +223,8 @@ int lkm_uevent_recv(int fd, char *buf, size_t size, struct lkm_uevent *ev);
 
 /* What blkid would say of a filesystem: TYPE, UUID and LABEL, spelt the
  * way blkid spells them (vfat's UUID is "ABCD-EF01", iso9660's is its
- * creation time "2024-01-02-03-04-05-00", squashfs has none). */
+ * modification time, else its creation time, "2024-01-02-03-04-05-00";
+ * squashfs has none). */
 struct lkm_fsinfo {
 	char type[16];   /* ext2 ext3 ext4 xfs btrfs vfat f2fs squashfs iso9660 */
 	char uuid[40];

@@ -181,8 +181,9 @@ static int probe_btrfs(int fd, struct lkm_fsinfo *fi)
 }
 
 /* ---- f2fs --------------------------------------------------------------
- * Superblock at 1024: magic 0xF2F52010, UUID at 108, the label as 512
- * UTF-16LE units at 124. */
+ * Superblock at 1024: magic 0xF2F52010, version 4 (major) and 6 (minor),
+ * UUID at 108, the label as 512 UTF-16LE units at 124; version 1.0 had
+ * neither. */
 static int probe_f2fs(int fd, struct lkm_fsinfo *fi)
 {
 	unsigned char sb[124 + 1024];
@@ -194,6 +195,8 @@ static int probe_f2fs(int fd, struct lkm_fsinfo *fi)
 	if (lkm_le32(sb) != 0xF2F52010)
 		return -ENOENT;
 	strcpy(fi->type, "f2fs");
+	if (lkm_le32(sb + 4) == 1) /* 1.0 */
+		return 0;
 	lkm_format_uuid(fi->uuid, sb + 108, 0);
 	lkm_utf16_to_utf8(fi->label, sizeof(fi->label), sb + 124, 512, 0);
 	lkm_rtrim(fi->label);
@@ -435,9 +438,11 @@ static int probe_vfat(int fd, struct lkm_fsinfo *fi)
 	return 0;
 }
 
-/* Magics at sector 0 first: the mkfs of any other filesystem here would
- * have overwritten them, while ext's two-byte magic at 1080 or btrfs's at
- * 64 KiB can outlive a reformat.  vfat, the weakest check, comes last. */
+/* squashfs and xfs first: their magics are at sector 0, which any later
+ * mkfs or image overwrites, while ext's two-byte magic at 1080, btrfs's
+ * at 64 KiB and the ISO descriptors at 32 KiB can outlive a reformat (ext
+ * before btrfs: mke2fs leaves 64 KiB alone, mkfs.btrfs clears the start).
+ * vfat, a plausibility check of a BPB rather than a magic, comes last. */
 static int (*const probes[])(int, struct lkm_fsinfo *) = {
 	probe_squashfs, probe_xfs, probe_ext, probe_f2fs, probe_btrfs,
 	probe_iso9660, probe_vfat,
