@@ -24,7 +24,7 @@ INIT_CFLAGS := $(CFLAGS) $(WARN) $(KLIBC_SYSINC) -DLKMINIT_VERSION='"$(VERSION)"
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 INIT_LDFLAGS := -static -Wl,--gc-sections -s
 
-.PHONY: all clean check demo deps unit-build
+.PHONY: all bench clean check demo deps unit-build
 
 all: $(BUILD)/init $(BUILD)/testinit
 
@@ -60,6 +60,12 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@qemu/demo $(KVER)
+
+# Boots every image several times: minutes, not part of check (which
+# runs a smoke of it).  BENCH_BOOTS=N and friends: see bench/bench.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/bench
 
 clean:
 	rm -rf $(BUILD)
