@@ -6,8 +6,10 @@ load ../tests/helpers/common
 
 setup_file() {
 	export BENCH_OUT=$BATS_FILE_TMPDIR/out QEMU_WORK=$BATS_FILE_TMPDIR/work
+	cksum <"$LKM_TOP/README.md" >"$BATS_FILE_TMPDIR/readme.before"
 	BENCH_SMOKE=1 "$LKM_TOP/bench/bench" >"$BATS_FILE_TMPDIR/bench.log" 2>&1
 	echo "$?" >"$BATS_FILE_TMPDIR/status"
+	cksum <"$LKM_TOP/README.md" >"$BATS_FILE_TMPDIR/readme.after"
 }
 
 setup() {
@@ -112,5 +114,5 @@ has_re() {
 }
 
 @test "bench: a smoke run leaves README.md alone" {
-	run -0 git -C "$LKM_TOP" diff --quiet -- README.md
+	cmp "$BATS_FILE_TMPDIR/readme.before" "$BATS_FILE_TMPDIR/readme.after"
 }
