@@ -27,7 +27,7 @@ INIT_CFLAGS := $(CFLAGS) $(WARN) $(KLIBC_SYSINC) -DLKMINIT_VERSION='"$(VERSION)"
 INIT_LDFLAGS := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code \
 	-Wl,--build-id=none
 
-.PHONY: all clean check demo deps unit-build fuzz fuzz-build
+.PHONY: all bench clean check demo deps unit-build fuzz fuzz-build
 
 all: $(BUILD)/init $(BUILD)/testinit
 
@@ -93,6 +93,12 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@qemu/demo $(KVER)
+
+# Boots every image several times: minutes, not part of check (which
+# runs a smoke of it).  BENCH_BOOTS=N and friends: see bench/bench.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/bench
 
 clean:
 	rm -rf $(BUILD)

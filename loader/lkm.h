@@ -27,8 +27,9 @@ typedef void (*lkm_log_fn)(void *data, int prio, const char *fmt, va_list ap);
 /* Send the library's messages to fn; NULL discards them. */
 void lkm_set_log(lkm_log_fn fn, void *data);
 
-/* Microseconds on CLOCK_MONOTONIC, the clock of the kernel log's
- * timestamps (time of day where klibc cannot reach it). */
+/* Microseconds on CLOCK_MONOTONIC: since boot, near the kernel log's
+ * stamps but not the same clock (time of day where klibc cannot reach
+ * it). */
 uint64_t lkm_now_us(void);
 
 /* Read a whole file into a malloc'd buffer with a NUL after its *len

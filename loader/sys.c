@@ -34,10 +34,12 @@ int lkm_sys_init_module(void *image, unsigned long len, const char *opts)
 }
 #endif
 
-/* The kernel stamps its log with the monotonic clock; /init's timeline
- * uses the same one so both line up.  klibc has no clock_gettime, so on
- * the two architectures we boot it is one raw syscall; elsewhere the time
- * of day (nothing sets the clock while /init runs) measures durations. */
+/* The timeline uses CLOCK_MONOTONIC: time since boot, like the kernel
+ * log's stamps (which come from another clock, local_clock, and can be
+ * tens of ms apart from it under QEMU TCG; compare within one clock).
+ * klibc has no clock_gettime, so on the two architectures we boot it is
+ * one raw syscall; elsewhere the time of day (nothing sets the clock
+ * while /init runs) measures durations. */
 #if defined(__KLIBC__) && (defined(__x86_64__) || defined(__aarch64__))
 static long raw_clock_gettime(long clk, struct timespec *ts)
 {
