@@ -58,7 +58,7 @@ make_packed_tree() {
 	src=/lib/modules/$kv
 	mkdir -p "$dir/lib/modules/$kv"
 	modprobe -S "$kv" --show-depends -a "$@" |
-		awk -v d="$src/" '$1 == "insmod" { sub(d, "", $2); print $2 }' >"$dir/list"
+		awk -v d="$src/" '$1 == "insmod" && !seen[$2]++ { sub(d, "", $2); print $2 }' >"$dir/list"
 	(cd "$src" && xargs cp --parents -t "$dir/lib/modules/$kv" <"$dir/list")
 	(
 		cd "$dir/lib/modules/$kv" || exit 1
