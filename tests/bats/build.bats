@@ -10,7 +10,7 @@ setup_file() {
 	export KV
 	# a distribution-style tree: every module .ko.xz, signatures inside
 	export XZT=$BATS_FILE_TMPDIR/xz-tree
-	make_packed_tree "$XZT" "$KV" xz virtio_pci virtio_scsi sd_mod ext4 qla1280
+	make_packed_tree "$XZT" "$KV" xz virtio_pci virtio_scsi sd_mod ext4 qla1280 nls_utf8
 }
 
 setup() {
@@ -86,6 +86,10 @@ tree_copy() {
 	[ ! -e "$X/etc/modprobe.d/README" ]
 	# a file of the host's /etc is in it: for root only
 	[ "$(stat -c %a "$I")" = 600 ]
+	# kmod reads the tree's own modprobe.d for the closure
+	echo 'softdep sd_mod pre: nls_utf8' >>"$T/etc/modprobe.d/local.conf"
+	"$MKINITRD" -q -f -o "$I" -k "$KV" -b "$T" --only -m sd_mod
+	modules_of "$I" | grep -qx nls_utf8
 }
 
 @test "--compress: a format the kernel cannot unpack is refused" {
