@@ -6,6 +6,13 @@ WARN      ?= -Wall -Wextra -Wshadow -Wmissing-prototypes -Wvla -Werror
 CFLAGS    ?= -Oz
 PREFIX    ?= /usr
 DESTDIR   ?=
+SBINDIR   ?= $(PREFIX)/sbin
+# the functions, /init and the build hooks; mkinitrd finds them as
+# ../lib/lkminit from its own directory
+LIBDIR    ?= $(PREFIX)/lib/lkminit
+MANDIR    ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+KERNEL_INSTALL_DIR ?= $(PREFIX)/lib/kernel/install.d
 BUILD     ?= build
 # Kernel used by demo and the boot tests; empty means the newest installed.
 KVER      ?=
@@ -27,7 +34,7 @@ INIT_CFLAGS := $(CFLAGS) $(WARN) $(KLIBC_SYSINC) -DLKMINIT_VERSION='"$(VERSION)"
 INIT_LDFLAGS := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code \
 	-Wl,--build-id=none
 
-.PHONY: all bench clean check demo deps unit-build fuzz fuzz-build
+.PHONY: all bench clean check demo deps unit-build fuzz fuzz-build install uninstall
 
 all: $(BUILD)/init $(BUILD)/testinit
 
@@ -99,6 +106,47 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/bench
+
+# ---- install ----
+BUILD_HOOKS := shell fsck microcode
+# the glue scripts call mkinitrd by its installed path
+SET_MKINITRD := sed 's|^MKINITRD=.*|MKINITRD=$${MKINITRD:-$(SBINDIR)/mkinitrd}|'
+
+install: $(BUILD)/init
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/hooks \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d \
+		$(DESTDIR)$(SYSCONFDIR)/lkminit/conf.d $(DESTDIR)$(KERNEL_INSTALL_DIR)
+	install -m 0755 mkinitrd/mkinitrd $(DESTDIR)$(SBINDIR)/mkinitrd
+	ln -sf mkinitrd $(DESTDIR)$(SBINDIR)/lsinitrd
+	install -m 0644 mkinitrd/functions $(DESTDIR)$(LIBDIR)/functions
+	install -m 0755 $(BUILD)/init $(DESTDIR)$(LIBDIR)/init
+	cd hooks && install -m 0644 $(BUILD_HOOKS) $(DESTDIR)$(LIBDIR)/hooks/
+	$(SET_MKINITRD) hooks/postinst.d/lkminit >$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/lkminit
+	install -m 0755 hooks/postrm.d/lkminit $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/lkminit
+	$(SET_MKINITRD) hooks/install.d/50-lkminit.install \
+		>$(DESTDIR)$(KERNEL_INSTALL_DIR)/50-lkminit.install
+	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/lkminit \
+		$(DESTDIR)$(KERNEL_INSTALL_DIR)/50-lkminit.install
+	install -m 0644 man/mkinitrd.8 $(DESTDIR)$(MANDIR)/man8/mkinitrd.8
+	install -m 0644 man/lkminit.7 $(DESTDIR)$(MANDIR)/man7/lkminit.7
+	@# the admin's configuration is never overwritten
+	[ -e $(DESTDIR)$(SYSCONFDIR)/lkminit/mkinitrd.conf ] || \
+		install -m 0644 mkinitrd/mkinitrd.conf $(DESTDIR)$(SYSCONFDIR)/lkminit/mkinitrd.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/mkinitrd $(DESTDIR)$(SBINDIR)/lsinitrd \
+		$(DESTDIR)$(LIBDIR)/functions $(DESTDIR)$(LIBDIR)/init \
+		$(addprefix $(DESTDIR)$(LIBDIR)/hooks/,$(BUILD_HOOKS)) \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/lkminit \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/lkminit \
+		$(DESTDIR)$(KERNEL_INSTALL_DIR)/50-lkminit.install \
+		$(DESTDIR)$(MANDIR)/man8/mkinitrd.8 $(DESTDIR)$(MANDIR)/man7/lkminit.7
+	@# the configuration goes only if it is still the shipped one
+	! cmp -s mkinitrd/mkinitrd.conf $(DESTDIR)$(SYSCONFDIR)/lkminit/mkinitrd.conf || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/lkminit/mkinitrd.conf
+	rmdir $(DESTDIR)$(LIBDIR)/hooks $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/lkminit/conf.d $(DESTDIR)$(SYSCONFDIR)/lkminit 2>/dev/null || :
 
 clean:
 	rm -rf $(BUILD)

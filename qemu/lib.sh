@@ -127,12 +127,14 @@ make_partdisk() {
 	dd if="$_fs" of="$_out" bs=1M seek=1 conv=notrunc,sparse status=none
 }
 
-# make_image OUT [mkinitrd options...]: an lkminit image for the test kernel.
+# make_image OUT [mkinitrd options...]: an lkminit image for the test kernel,
+# with just the modules given by -m unless the options name another mode
+# (--generic, --hostonly: the last mode given wins).
 make_image() {
 	_out=$1
 	shift
 	"$LKM_TOP/mkinitrd/mkinitrd" -q -f -o "$_out" -k "$(qemu_kver)" \
-		--init "$LKM_TOP/build/init" "$@"
+		--init "$LKM_TOP/build/init" --only "$@"
 }
 
 qemu_accel_args() {

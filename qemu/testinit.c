@@ -17,19 +17,21 @@
 #include <sys/reboot.h>
 #include <unistd.h>
 
+/* /proc files come a page or so per read(): read to the end. */
 static char *slurp(const char *path)
 {
-	static char buf[65536];
+	static char buf[262144];
+	size_t len = 0;
 	ssize_t n;
 	int fd = open(path, O_RDONLY);
 
 	if (fd < 0)
 		return NULL;
-	n = read(fd, buf, sizeof(buf) - 1);
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
 	close(fd);
-	if (n < 0)
-		return NULL;
-	buf[n] = '\0';
+	buf[len] = '\0';
 	return buf;
 }
 

@@ -5,6 +5,8 @@ bats_require_minimum_version 1.5.0
 LKM_TOP=$(CDPATH="" cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
 export LKM_TOP
 export MKINITRD=$LKM_TOP/mkinitrd/mkinitrd
+# the tests never read the machine's own configuration
+export LKMINIT_CONFDIR=${LKMINIT_CONFDIR:-/nonexistent/lkminit}
 
 # The Debian kernel the tests build for (see qemu/lib.sh).
 test_kver() {
@@ -13,13 +15,117 @@ test_kver() {
 	qemu_kver
 }
 
-# unpack IMAGE DIR: extract a gzip newc image.
+# decompress IMAGE: an image's archive, uncompressed, on stdout (an image
+# with an early archive: see mkinitrd --list).
+decompress() {
+	case $(od -A n -t x1 -N 4 -- "$1" | tr -d ' \n') in
+	1f8b*) gzip -dc <"$1" ;;
+	28b52ffd) zstd -dcq <"$1" ;;
+	fd377a58) xz -dc <"$1" ;;
+	02214c18) lz4 -dcq <"$1" ;;
+	30373037) cat -- "$1" ;;
+	*) echo "decompress: unknown format: $1" >&2 && return 1 ;;
+	esac
+}
+
+# unpack IMAGE DIR: extract an image.
 unpack() {
 	mkdir -p "$2"
-	(cd "$2" && gzip -dc <"$1" | cpio -id --quiet --no-absolute-filenames)
+	decompress "$1" | (cd "$2" && cpio -id --quiet --no-absolute-filenames)
 }
 
 # names IMAGE: the archive's member names.
 names() {
-	gzip -dc <"$1" | cpio -it --quiet
+	decompress "$1" | cpio -it --quiet
+}
+
+# conf IMAGE: the image's /etc/lkminit.conf.
+conf() {
+	decompress "$1" | cpio -i --quiet --to-stdout etc/lkminit.conf
+}
+
+# modules_of IMAGE: the names of the image's modules, sorted.
+modules_of() {
+	names "$1" | sed -n 's|^lib/modules/.*/\([^/]*\)\.ko$|\1|p' | tr - _ | LC_ALL=C sort
+}
+
+# make_packed_tree DIR KVER FMT MOD...: a modules tree at DIR/lib/modules/KVER
+# holding the closure of MODs, each compressed with FMT (xz, zst or gz) as
+# distributions ship them, with indexes by depmod.
+make_packed_tree() {
+	local dir=$1 kv=$2 fmt=$3 src
+	shift 3
+	src=/lib/modules/$kv
+	mkdir -p "$dir/lib/modules/$kv"
+	modprobe -S "$kv" --show-depends -a "$@" |
+		awk -v d="$src/" '$1 == "insmod" && !seen[$2]++ { sub(d, "", $2); print $2 }' >"$dir/list"
+	(cd "$src" && xargs cp --parents -t "$dir/lib/modules/$kv" <"$dir/list")
+	(
+		cd "$dir/lib/modules/$kv" || exit 1
+		case $fmt in
+		xz) xargs xz -q --check=crc32 <"$dir/list" ;;
+		zst) xargs zstd -q --rm <"$dir/list" ;;
+		gz) xargs gzip -n <"$dir/list" ;;
+		esac
+	)
+	cp "$src/modules.order" "$src/modules.builtin" "$src/modules.builtin.modinfo" \
+		"$dir/lib/modules/$kv/"
+	depmod -b "$dir" "$kv"
+	rm -f "$dir/list"
+}
+
+# Fake hosts for --sysfs/--mountinfo: a sysfs tree of devices with their
+# drivers and modaliases, and the mountinfo lines of / and /usr.
+
+# fake_device SYS DEVPATH [MODULE [MODALIAS]]: a device under SYS/devices,
+# bound to a driver of MODULE, with a modalias.
+fake_device() {
+	local sys=$1 dev=$1/devices/$2 mod=${3:-} alias=${4:-}
+	mkdir -p "$dev"
+	[ -z "$alias" ] || echo "$alias" >"$dev/modalias"
+	if [ -n "$mod" ]; then
+		mkdir -p "$sys/module/$mod" "$sys/bus/fake/drivers/$mod-drv"
+		ln -sfn "$sys/module/$mod" "$sys/bus/fake/drivers/$mod-drv/module"
+		ln -sfn "$sys/bus/fake/drivers/$mod-drv" "$dev/driver"
+	fi
+}
+
+# fake_block SYS DEVPATH MAJ:MIN [partition]: a block device (or a
+# partition) at SYS/devices/DEVPATH, found by number and by name.
+fake_block() {
+	local sys=$1 dev=$1/devices/$2 num=$3
+	mkdir -p "$dev" "$sys/dev/block" "$sys/class/block"
+	echo "$num" >"$dev/dev"
+	[ "${4:-}" != partition ] || echo 1 >"$dev/partition"
+	ln -sfn "$dev" "$sys/dev/block/$num"
+	ln -sfn "$dev" "$sys/class/block/${2##*/}"
+}
+
+# fake_slave SYS HOLDER SLAVE: SLAVE (a class/block name) is under HOLDER.
+fake_slave() {
+	local holder
+	holder=$(readlink -f "$1/class/block/$2")
+	mkdir -p "$holder/slaves"
+	ln -sfn "$(readlink -f "$1/class/block/$3")" "$holder/slaves/$3"
+}
+
+# mountinfo_line MOUNTPOINT MAJ:MIN TYPE SOURCE: one line of mountinfo.
+mountinfo_line() {
+	echo "26 1 $2 / $1 rw,relatime shared:1 - $3 $4 rw"
+}
+
+# fake_virtio_scsi_host DIR: a VM with its ext4 root on sda1 behind
+# virtio-scsi, the system disk of the boot tests.
+fake_virtio_scsi_host() {
+	local sys=$1/sys pci=pci0000:00/0000:00:04.0
+	fake_device "$sys" "$pci" virtio_pci \
+		pci:v00001AF4d00001004sv00001AF4sd00000008bc01sc00i00
+	fake_device "$sys" "$pci/virtio1" virtio_scsi virtio:d00000008v00001AF4
+	fake_device "$sys" "$pci/virtio1/host0"
+	fake_device "$sys" "$pci/virtio1/host0/target0:0:0"
+	fake_device "$sys" "$pci/virtio1/host0/target0:0:0/0:0:0:0" sd_mod scsi:t-0x00
+	fake_block "$sys" "$pci/virtio1/host0/target0:0:0/0:0:0:0/block/sda" 8:0
+	fake_block "$sys" "$pci/virtio1/host0/target0:0:0/0:0:0:0/block/sda/sda1" 8:1 partition
+	fake_device "$sys" pci0000:00/0000:00:1f.2 ahci pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01
+	mountinfo_line / 8:1 ext4 /dev/sda1 >"$1/mountinfo"
 }
