@@ -161,17 +161,27 @@ void devices_load_fs(const char *type)
 	load_batch(&batch, type);
 }
 
+/* PCI mass storage (class 01), USB and Fibre Channel controllers (0c03,
+ * 0c04), SD host controllers (0805). */
+static int storage_class(const char *modalias)
+{
+	const char *bc = strstr(modalias, "bc");
+
+	return bc && (!strncmp(bc, "bc01", 4) || !strncmp(bc, "bc0Csc03", 8) ||
+		      !strncmp(bc, "bc0Csc04", 8) || !strncmp(bc, "bc08sc05", 8));
+}
+
 static void report_unmatched(void *ctx, const char *modalias)
 {
 	unsigned *n = ctx;
 
 	if (boot.ix && lkm_index_matches(boot.ix, modalias) > 0)
 		return;
-	/* buses whose devices can hold a root; the rest is noise here */
-	if (strncmp(modalias, "pci:", 4) && strncmp(modalias, "virtio:", 7) &&
-	    strncmp(modalias, "scsi:", 5) && strncmp(modalias, "usb:", 4) &&
-	    strncmp(modalias, "mmc:", 4) && strncmp(modalias, "sdio:", 5) &&
-	    strncmp(modalias, "nvme", 4) && strncmp(modalias, "vmbus:", 6) &&
+	/* devices that can hold a root; bridges and the like are noise */
+	if (!strncmp(modalias, "pci:", 4) ? !storage_class(modalias) :
+	    strncmp(modalias, "virtio:", 7) && strncmp(modalias, "scsi:", 5) &&
+	    strncmp(modalias, "usb:", 4) && strncmp(modalias, "mmc:", 4) &&
+	    strncmp(modalias, "sdio:", 5) && strncmp(modalias, "vmbus:", 6) &&
 	    strncmp(modalias, "xen:", 4))
 		return;
 	say(LKM_LOG_ERR, "  %s", modalias);

@@ -286,6 +286,8 @@ static void load_modules(void)
 {
 	char dir[PATH_MAX];
 	struct lkm_index *ix;
+	char *live;
+	size_t len;
 	int err;
 
 	snprintf(dir, sizeof(dir), "/lib/modules/%s", boot.kver);
@@ -302,6 +304,11 @@ static void load_modules(void)
 		return;
 	}
 	boot.ix = ix;
+	/* a boot started again after rd.shell finds modules already live */
+	if (!lkm_read_file("/proc/modules", &live, &len)) {
+		lkm_index_note_live(ix, live);
+		free(live);
+	}
 	err = lkm_index_load_config(ix, "");
 	if (!err)
 		err = lkm_index_set_cmdline(ix, &boot.cl);

@@ -211,6 +211,24 @@ static int resolve_in(const struct lkm_index *ix, const struct lkm_alias *v,
 	return n;
 }
 
+void lkm_index_note_live(struct lkm_index *ix, char *text)
+{
+	char *line = text, *next;
+	int i;
+
+	for (; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		line[strcspn(line, " ")] = '\0';
+		i = lkm_index_find(ix, line);
+		if (i >= 0 && ix->mods[i].state == LKM_MOD_NEW) {
+			ix->mods[i].state = LKM_MOD_LOADED;
+			ix->mods[i].mark = 2; /* planned already: nothing to do */
+		}
+	}
+}
+
 size_t lkm_index_filesystems(const struct lkm_index *ix, const char **names,
 			     size_t max)
 {

@@ -26,6 +26,11 @@ char *lkm_next_word(char **s);
 int lkm_grow(void *v, size_t *cap, size_t n, size_t sz);
 /* Module name from a path such as kernel/fs/ext4/ext4.ko.xz, normalised. */
 int lkm_modname_from_path(const char *path, char *name, size_t size);
+/* CRC-32 (IEEE): start with crc 0, feed the result back to go on. */
+uint32_t lkm_crc32(uint32_t crc, const void *buf, size_t n);
+/* gzip data to a malloc'd buffer; -ENOEXEC when it is not sound gzip. */
+int lkm_gunzip(const unsigned char *in, size_t inlen, void **out,
+	       size_t *outlen);
 /* Trim a NUL-terminated string of trailing white space in place. */
 void lkm_rtrim(char *s);
 

@@ -103,6 +103,8 @@ size_t lkm_index_count(const struct lkm_index *ix);
 const char *lkm_index_name(const struct lkm_index *ix, size_t i);
 /* Index of the module called name, or -ENOENT. */
 int lkm_index_find(const struct lkm_index *ix, const char *name);
+/* Mark the modules that /proc/modules (its text) lists as live. */
+void lkm_index_note_live(struct lkm_index *ix, char *proc_modules);
 /* How many modules a name or modalias would load (0: none in the image). */
 int lkm_index_matches(const struct lkm_index *ix, const char *name);
 /* The modules that provide a filesystem (an "fs-TYPE" alias), up to max

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #ifndef MODULE_INIT_COMPRESSED_FILE
 #define MODULE_INIT_COMPRESSED_FILE 4
@@ -122,46 +121,6 @@ static int read_fd(int fd, unsigned char **buf, size_t *len)
 	return 0;
 }
 
-/* gzip, inflated with klibc's zlib; the output grows as needed. */
-static int gunzip(const unsigned char *in, size_t inlen, void **out,
-		  size_t *outlen)
-{
-	z_stream zs;
-	unsigned char *o = NULL;
-	size_t cap = 0, n = 0;
-	int zr, err = 0;
-
-	memset(&zs, 0, sizeof(zs));
-	if (inflateInit2(&zs, 15 + 16) != Z_OK)
-		return -ENOMEM;
-	zs.next_in = (unsigned char *)in;
-	zs.avail_in = (unsigned)inlen;
-	do {
-		if ((err = lkm_grow(&o, &cap, n + inlen + 65536, 1)))
-			break;
-		zs.next_out = o + n;
-		zs.avail_out = (unsigned)(cap - n);
-		zr = inflate(&zs, Z_NO_FLUSH);
-		n = cap - zs.avail_out;
-		if (zr != Z_OK && zr != Z_STREAM_END) {
-			err = zr == Z_MEM_ERROR ? -ENOMEM : -ENOEXEC;
-			break;
-		}
-		if (zr == Z_OK && zs.avail_out && !zs.avail_in) {
-			err = -ENOEXEC; /* truncated */
-			break;
-		}
-	} while (zr != Z_STREAM_END);
-	inflateEnd(&zs);
-	if (err) {
-		free(o);
-		return err;
-	}
-	*out = o;
-	*outlen = n;
-	return 0;
-}
-
 static int module_path(const struct lkm_index *ix, size_t i, char *path,
 		       size_t size)
 {
@@ -199,7 +158,7 @@ int lkm_module_image(struct lkm_index *ix, size_t i, void **img, size_t *len)
 		*len = rawlen;
 		return 0;
 	}
-	err = gunzip(raw, rawlen, img, len);
+	err = lkm_gunzip(raw, rawlen, img, len);
 	free(raw);
 	return err;
 }

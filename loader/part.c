@@ -16,20 +16,6 @@
 #define GPT_ENTRIES_MAX (1u << 20) /* bytes of entry array we accept */
 #define GPT_CHUNK 4096
 
-/* CRC-32 of IEEE 802.3, as GPT uses it.  Bitwise: a 1 KiB table would
- * speed up only the 16 KiB entry array of each disk. */
-static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
-{
-	unsigned k;
-
-	while (n--) {
-		crc ^= *p++;
-		for (k = 0; k < 8; k++)
-			crc = crc >> 1 ^ (0xEDB88320u & (0u - (crc & 1)));
-	}
-	return crc;
-}
-
 static struct lkm_partinfo *add_part(struct lkm_parttable *pt,
 				     unsigned number, uint64_t start,
 				     uint64_t sectors)
@@ -74,7 +60,7 @@ static int gpt_header(int fd, unsigned ss, uint64_t lba, struct gpt *g,
 		return -ENOENT;
 	crc = lkm_le32(h + 16);
 	memset(h + 16, 0, 4);
-	if (~crc32_update(~0u, h, hsize) != crc || lkm_le64(h + 24) != lba)
+	if (lkm_crc32(0, h, hsize) != crc || lkm_le64(h + 24) != lba)
 		return -ENOENT;
 	g->first = lkm_le64(h + 40);
 	g->last = lkm_le64(h + 48);
@@ -119,7 +105,7 @@ static int gpt_entries(int fd, unsigned ss, const struct gpt *g,
 {
 	unsigned char buf[GPT_CHUNK];
 	uint64_t total = (uint64_t)g->count * g->esize, pos, n;
-	uint32_t crc = ~0u, i;
+	uint32_t crc = 0, i;
 	int err;
 
 	for (pos = 0; pos < total; pos += n) {
@@ -127,12 +113,12 @@ static int gpt_entries(int fd, unsigned ss, const struct gpt *g,
 		err = lkm_pread(fd, buf, n, g->array * ss + pos);
 		if (err)
 			return err;
-		crc = crc32_update(crc, buf, n);
+		crc = lkm_crc32(crc, buf, n);
 		for (i = 0; i < n; i += g->esize)
 			gpt_entry(pt, g, buf + i,
 				  (unsigned)((pos + i) / g->esize) + 1);
 	}
-	return ~crc == g->crc ? 0 : -ENOENT;
+	return crc == g->crc ? 0 : -ENOENT;
 }
 
 static int gpt_at(int fd, unsigned ss, uint64_t lba, struct lkm_parttable *pt)

@@ -197,3 +197,25 @@ int lkm_conf_value(const char *text, const char *key, char *out, size_t size)
 	}
 	return -ENOENT;
 }
+
+/* CRC-32 (IEEE, reflected) for GPT headers and gzip trailers; the table is
+ * built on first use, in .bss, so it costs /init no file size. */
+uint32_t lkm_crc32(uint32_t crc, const void *buf, size_t n)
+{
+	static uint32_t table[256];
+	const unsigned char *p = buf;
+	uint32_t c;
+	unsigned k, b;
+
+	if (!table[1]) {
+		for (k = 0; k < 256; k++) {
+			for (c = k, b = 0; b < 8; b++)
+				c = c >> 1 ^ (0xEDB88320u & (0u - (c & 1)));
+			table[k] = c;
+		}
+	}
+	crc = ~crc;
+	while (n--)
+		crc = table[(crc ^ *p++) & 0xff] ^ crc >> 8;
+	return ~crc;
+}

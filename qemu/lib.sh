@@ -145,7 +145,7 @@ qemu_accel_args() {
 }
 
 # qemu_boot LOG IMAGE "CMDLINE" [qemu device args...]: boot, console to
-# LOG (and to stdout when QEMU_SHOW=1).  The real root powers off; a
+# LOG (and to stdout when QEMU_SHOW=1; QEMU_INPUT is typed on it).  The real root powers off; a
 # hang ends at $QEMU_TIMEOUT seconds.  Returns QEMU's status.
 qemu_boot() {
 	_log=$1 _img=$2 _append=$3
@@ -157,7 +157,10 @@ qemu_boot() {
 		-nodefaults -no-reboot -display none -monitor "${QEMU_MONITOR:-none}" \
 		-serial stdio -kernel "/boot/vmlinuz-$_kver" -initrd "$_img" \
 		-append "console=ttyS0 $_append" "$@"
-	if [ "${QEMU_SHOW:-0}" = 1 ]; then
+	if [ -n "${QEMU_INPUT:-}" ]; then
+		# typed on the serial console; the tty keeps it until a shell reads
+		printf '%b' "$QEMU_INPUT" | "$@" >"$_log" 2>&1
+	elif [ "${QEMU_SHOW:-0}" = 1 ]; then
 		"$@" </dev/null 2>&1 | tee "$_log"
 	else
 		"$@" </dev/null >"$_log" 2>&1
