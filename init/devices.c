@@ -171,12 +171,35 @@ static int storage_class(const char *modalias)
 		      !strncmp(bc, "bc0Csc04", 8) || !strncmp(bc, "bc08sc05", 8));
 }
 
+/* Why module i did not take a device; *err is set when its load failed. */
+static const char *why_unbound(int i, int *err)
+{
+	struct lkm_modinfo mi;
+
+	*err = 0;
+	if (lkm_index_info(boot.ix, (size_t)i, &mi))
+		return "?";
+	if (lkm_index_cmd_blacklisted(boot.ix, mi.name))
+		return "blacklisted on the command line";
+	switch (mi.state) {
+	case LKM_MOD_FAILED:
+		*err = mi.err;
+		return "failed to load";
+	case LKM_MOD_SKIPPED:
+		return "skipped: a module it needs did not load";
+	case LKM_MOD_LOADED:
+		return "loaded, but it did not take the device";
+	default:
+		return "not loaded";
+	}
+}
+
 static void report_unmatched(void *ctx, const char *modalias)
 {
 	unsigned *n = ctx;
+	const char *why;
+	int i = boot.ix ? lkm_index_first_match(boot.ix, modalias) : -1, err;
 
-	if (boot.ix && lkm_index_matches(boot.ix, modalias) > 0)
-		return;
 	/* devices that can hold a root; bridges and the like are noise */
 	if (!strncmp(modalias, "pci:", 4) ? !storage_class(modalias) :
 	    strncmp(modalias, "virtio:", 7) && strncmp(modalias, "scsi:", 5) &&
@@ -184,16 +207,23 @@ static void report_unmatched(void *ctx, const char *modalias)
 	    strncmp(modalias, "sdio:", 5) && strncmp(modalias, "vmbus:", 6) &&
 	    strncmp(modalias, "xen:", 4))
 		return;
-	say(LKM_LOG_ERR, "  %s", modalias);
 	(*n)++;
+	if (i < 0) {
+		say(LKM_LOG_ERR, "  %s: no module in the image", modalias);
+		return;
+	}
+	why = why_unbound(i, &err);
+	say(LKM_LOG_ERR, "  %s: %s %s%s%s", modalias,
+	    lkm_index_name(boot.ix, (size_t)i), why, err ? ": " : "",
+	    err ? lkm_load_strerror(err) : "");
 }
 
 void devices_report_unmatched(void)
 {
 	unsigned n = 0;
 
-	say(LKM_LOG_ERR, "devices without a driver and with no module for "
-	    "them in the image (a missing driver?):");
+	say(LKM_LOG_ERR, "storage devices without a driver (a missing or "
+	    "failed driver?):");
 	lkm_coldplug("/sys", report_unmatched, &n);
 	if (!n)
 		say(LKM_LOG_ERR, "  none");

@@ -253,9 +253,12 @@ size_t lkm_index_filesystems(const struct lkm_index *ix, const char **names,
 
 static void count_one(void *ctx, size_t i)
 {
-	(void)ctx;
-	(void)i;
+	int *first = ctx;
+
+	if (first && *first < 0)
+		*first = (int)i;
 }
+
 
 static int resolve(const struct lkm_index *ix, const char *name, int quiet,
 		   void (*fn)(void *ctx, size_t i), void *ctx)
@@ -272,6 +275,14 @@ static int resolve(const struct lkm_index *ix, const char *name, int quiet,
 	if (n)
 		return n;
 	return resolve_in(ix, ix->aliases, ix->naliases, name, quiet, fn, ctx);
+}
+
+int lkm_index_first_match(const struct lkm_index *ix, const char *name)
+{
+	int first = -ENOENT;
+
+	resolve(ix, name, 1, count_one, &first);
+	return first;
 }
 
 int lkm_index_matches(const struct lkm_index *ix, const char *name)

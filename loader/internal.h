@@ -99,7 +99,6 @@ int lkm_module_add_softdeps(struct lkm_module *m, char *rest);
 /* buf has a NUL at buf[len]; file names the source in messages. */
 int lkm_index_parse_config(struct lkm_index *ix, const char *file, char *buf,
 			   size_t len);
-int lkm_index_cmd_blacklisted(const struct lkm_index *ix, const char *name);
 int lkm_index_cfg_blacklisted(const struct lkm_index *ix, const char *name);
 /* Call fn for each module that name resolves to: itself, or the modules
  * an alias pattern matches (modprobe.d aliases first, then modules.alias;

@@ -107,6 +107,10 @@ int lkm_index_find(const struct lkm_index *ix, const char *name);
 void lkm_index_note_live(struct lkm_index *ix, char *proc_modules);
 /* How many modules a name or modalias would load (0: none in the image). */
 int lkm_index_matches(const struct lkm_index *ix, const char *name);
+/* The first of them, or -ENOENT. */
+int lkm_index_first_match(const struct lkm_index *ix, const char *name);
+/* 1 if a command-line blacklist names the module. */
+int lkm_index_cmd_blacklisted(const struct lkm_index *ix, const char *name);
 /* The modules that provide a filesystem (an "fs-TYPE" alias), up to max
  * of them into names; returns how many there are in all. */
 size_t lkm_index_filesystems(const struct lkm_index *ix, const char **names,

@@ -13,9 +13,6 @@ QEMU_SMP=${QEMU_SMP:-2}
 # layer with a low-level (virtio_scsi) and a high-level (sd_mod) driver,
 # and the root filesystem.
 QEMU_MODULES=${QEMU_MODULES:-virtio_pci,virtio_scsi,sd_mod,ext4}
-# One image for every disk the boot tests use: each controller's driver,
-# the SCSI disk driver, four filesystems and vfat's codepages.
-QEMU_GENERIC_MODULES=${QEMU_GENERIC_MODULES:-virtio_pci,virtio_scsi,virtio_blk,ahci,ata_piix,nvme,sym53c8xx,megaraid_sas,xhci_pci,usb_storage,uas,sd_mod,ext4,xfs,btrfs,vfat,nls_cp437,nls_ascii,nls_utf8}
 
 # The Debian kernel to boot: the newest /boot/vmlinuz-* with its modules.
 qemu_kver() {
