@@ -241,22 +241,40 @@ void run_plan(struct lkm_plan *plan, const char *what)
 	    st.skipped);
 }
 
-/* The filesystem module loads with the first round of drivers, not
- * after the root device appears, when it is known: named by rootfstype=,
- * or the only one in the image (a host-only image). */
-static void coldplug_with_fs(void)
+#define MAX_FIRST 64
+
+/* The modules the image lists (MODULES= of /etc/lkminit.conf: what -m, a
+ * hook or a host-only build asked for, dm_mod and friends that no device
+ * names among them).  They load in the first round, with the drivers
+ * coldplug finds, rather than one link of the device chain at a time. */
+static size_t listed_modules(char *buf, size_t size, const char **v, size_t max)
+{
+	char *conf, *w, *s;
+	size_t len, n = 0;
+
+	if (lkm_read_file("/etc/lkminit.conf", &conf, &len))
+		return 0;
+	if (lkm_conf_value(conf, "MODULES", buf, size))
+		buf[0] = '\0';
+	free(conf);
+	for (s = buf; n < max && (w = strtok_r(s, " \t", &s));)
+		v[n++] = w;
+	return n;
+}
+
+/* The filesystem joins the first round too, when it is known: named by
+ * rootfstype=, or the only one in the image. */
+static size_t listed_filesystems(char (*names)[40], const char **v,
+				 size_t max)
 {
 	const char *types = lkm_cmdline_value(&boot.cl, "rootfstype");
-	char *list = types ? strdup(types) : NULL, *t, *save = NULL;
-	char names[8][40];
-	const char *v[8];
+	char *list, *t, *save = NULL;
 	size_t n = 0;
 
-	if (!types && lkm_index_filesystems(boot.ix, v, 1) == 1) {
-		devices_coldplug(v, 1);
-		return;
-	}
-	for (t = list ? strtok_r(list, ",", &save) : NULL; t && n < 8;
+	if (!types)
+		return max && lkm_index_filesystems(boot.ix, v, 1) == 1;
+	list = strdup(types);
+	for (t = list ? strtok_r(list, ",", &save) : NULL; t && n < max;
 	     t = strtok_r(NULL, ",", &save)) {
 		snprintf(names[n], sizeof(names[n]), "fs-%s", t);
 		if (lkm_index_matches(boot.ix, names[n]) <= 0)
@@ -265,6 +283,18 @@ static void coldplug_with_fs(void)
 		n++;
 	}
 	free(list);
+	return n;
+}
+
+static void first_round(void)
+{
+	static char mods[2048];
+	char fs[8][40];
+	const char *v[MAX_FIRST];
+	size_t n;
+
+	n = listed_modules(mods, sizeof(mods), v, MAX_FIRST - 8);
+	n += listed_filesystems(fs, v + n, 8);
 	devices_coldplug(v, n);
 }
 
@@ -317,7 +347,7 @@ static void load_modules(void)
 		    strerror(-err));
 	devices_start();
 	load_forced();
-	coldplug_with_fs();
+	first_round();
 }
 
 /* ---- failure ---- */

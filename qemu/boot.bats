@@ -11,7 +11,8 @@ setup_file() {
 	# shellcheck source=qemu/lib.sh
 	. "$LKM_TOP/qemu/lib.sh"
 	make_disk "$QEMU_WORK/root.img" lkmroot "$ROOT_UUID"
-	make_image "$QEMU_WORK/lkm.img" -m "$QEMU_MODULES"
+	# dm_mod: listed, though no device asks for it
+	make_image "$QEMU_WORK/lkm.img" -m "$QEMU_MODULES,dm_mod"
 	sha256sum <"$QEMU_WORK/root.img" >"$QEMU_WORK/root.sum.before"
 	# The main boot: several tests below read its report.
 	qemu_boot_scsi "$QEMU_WORK/main.log" "$QEMU_WORK/lkm.img" \
@@ -58,6 +59,10 @@ has() {
 
 @test "boot: dependencies and softdeps of ext4 are live" {
 	for m in ext4 jbd2 mbcache crc16 crc32c_generic; do has "module $m"; done
+}
+
+@test "boot: a module the image lists loads though no device asks for it" {
+	has "module dm_mod"
 }
 
 @test "boot: root by UUID, rw, init= with its arguments" {
