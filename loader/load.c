@@ -220,27 +220,38 @@ int lkm_module_load(struct lkm_index *ix, size_t i, const char *opts)
 
 /* ---- running a plan ---- */
 
+unsigned lkm_cpu_count(const char *list)
+{
+	const char *p = list;
+	char *e;
+	unsigned long a, b, n = 0;
+
+	/* "0-3,5\n"; anything else counts what was read before it */
+	while (*p >= '0' && *p <= '9') {
+		a = strtoul(p, &e, 10);
+		b = a;
+		if (*e == '-' && e[1] >= '0' && e[1] <= '9')
+			b = strtoul(e + 1, &e, 10);
+		if (b >= a && b - a < 65536)
+			n += b - a + 1;
+		if (*e != ',')
+			break;
+		p = e + 1;
+	}
+	return n ? (unsigned)n : 1;
+}
+
 unsigned lkm_default_jobs(void)
 {
-	char *buf, *p;
+	char *buf;
 	size_t len;
-	unsigned n = 0, a, b;
+	unsigned n;
 
-	/* "0-3,5" */
 	if (lkm_read_file("/sys/devices/system/cpu/online", &buf, &len))
-		return 1;
-	for (p = buf; *p;) {
-		a = (unsigned)strtoul(p, &p, 10);
-		b = a;
-		if (*p == '-')
-			b = (unsigned)strtoul(p + 1, &p, 10);
-		n += b >= a ? b - a + 1 : 1;
-		if (*p != ',')
-			break;
-		p++;
-	}
+		return LKM_JOBS_PER_CPU;
+	n = lkm_cpu_count(buf);
 	free(buf);
-	return n ? n : 1;
+	return n > LKM_JOBS_MAX / LKM_JOBS_PER_CPU ? LKM_JOBS_MAX : n * LKM_JOBS_PER_CPU;
 }
 
 /* 1: all hard deps live and pre-softdeps done; 0: not yet; -1: a hard

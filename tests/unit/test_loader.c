@@ -490,6 +490,26 @@ static void test_compressed_modules(void **state)
 	lkm_index_free(ix);
 }
 
+/* sysfs CPU lists, and what jobs defaults to from them */
+static void test_cpu_count(void **state)
+{
+	(void)state;
+	assert_int_equal(lkm_cpu_count("0\n"), 1);
+	assert_int_equal(lkm_cpu_count("0-1\n"), 2);
+	assert_int_equal(lkm_cpu_count("0-3,5,7-8\n"), 7);
+	assert_int_equal(lkm_cpu_count("0,2,4"), 3);
+	/* garbage and empty lists still give one CPU, never zero */
+	assert_int_equal(lkm_cpu_count(""), 1);
+	assert_int_equal(lkm_cpu_count("x"), 1);
+	assert_int_equal(lkm_cpu_count("3-1"), 1);
+	assert_int_equal(lkm_cpu_count("0-"), 1);
+	/* a range too wide to be CPUs is not counted */
+	assert_int_equal(lkm_cpu_count("0-99999999999"), 1);
+	assert_true(lkm_default_jobs() >= LKM_JOBS_PER_CPU);
+	assert_true(lkm_default_jobs() <= LKM_JOBS_MAX);
+	assert_int_equal(lkm_default_jobs() % LKM_JOBS_PER_CPU, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +525,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parallel_output_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enodev_quiet_for_alias, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compressed_modules, setup, teardown),
+		cmocka_unit_test(test_cpu_count),
 	};
 
 	return cmocka_run_group_tests_name("loader", tests, NULL, NULL);
