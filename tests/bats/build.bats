@@ -47,6 +47,19 @@ tree_copy() {
 		"/lib/modules/$KV/kernel/fs/ext4/ext4.ko"
 }
 
+@test "a .ko.gz tree is decompressed too, its dependencies resolved" {
+	make_packed_tree "$BATS_TEST_TMPDIR/gt" "$KV" gz ext4
+	[ -n "$(find "$BATS_TEST_TMPDIR/gt" -name 'jbd2.ko.gz')" ]
+	run -0 "$MKINITRD" -v -o "$I" -k "$KV" -b "$BATS_TEST_TMPDIR/gt" --only -m ext4
+	[[ $output == *"decompressed 6 .ko.gz modules"* ]]
+	unpack "$I" "$BATS_TEST_TMPDIR/x"
+	M=$BATS_TEST_TMPDIR/x/lib/modules/$KV
+	[ -z "$(find "$M" -name '*.gz')" ]
+	cmp "$M/kernel/fs/ext4/ext4.ko" "/lib/modules/$KV/kernel/fs/ext4/ext4.ko"
+	cmp "$M/kernel/fs/jbd2/jbd2.ko" "/lib/modules/$KV/kernel/fs/jbd2/jbd2.ko"
+	grep -q '^kernel/fs/ext4/ext4.ko: .*kernel/fs/jbd2/jbd2.ko' "$M/modules.dep"
+}
+
 @test "-b: a missing modules tree is named" {
 	run -1 "$MKINITRD" -o "$I" -k "$KV" -b "$BATS_TEST_TMPDIR/none" --only
 	[[ $output == *"no modules for kernel $KV: $BATS_TEST_TMPDIR/none/lib/modules/$KV/modules.dep is missing"* ]]

@@ -55,6 +55,21 @@ modules_of() {
 make_packed_tree() {
 	local dir=$1 kv=$2 fmt=$3 src
 	shift 3
+	if [ "$fmt" = gz ]; then
+		# Debian's kmod is built without zlib: its depmod skips .ko.gz
+		# files. Index an .ko.xz tree, then swap the suffix, the same
+		# length, in the modules and the indexes (text and binary), as a
+		# depmod with zlib would have written them.
+		make_packed_tree "$dir" "$kv" xz "$@" || return
+		(
+			cd "$dir/lib/modules/$kv" || exit 1
+			find . -name '*.ko.xz' | while read -r f; do
+				xz -dc "$f" | gzip -n >"${f%.xz}.gz" && rm "$f" || exit 1
+			done
+			perl -pi -e 's/\.ko\.xz/.ko.gz/g' modules.dep modules.dep.bin modules.order
+		)
+		return
+	fi
 	src=/lib/modules/$kv
 	mkdir -p "$dir/lib/modules/$kv"
 	modprobe -S "$kv" --show-depends -a "$@" |
