@@ -90,6 +90,8 @@ struct lkm_index {
 };
 
 int lkm_index_new(struct lkm_index **ix, const char *dir);
+/* Once per index, on a fresh one: a second call would resolve the new
+ * lines against a table that drops what the first call resolved. */
 int lkm_index_parse_dep(struct lkm_index *ix, char *buf, size_t len);
 int lkm_index_parse_softdep(struct lkm_index *ix, char *buf, size_t len);
 int lkm_index_parse_alias(struct lkm_index *ix, char *buf, size_t len);
