@@ -49,28 +49,6 @@ static int cfg_options(struct lkm_index *ix, char *mod, char *rest)
 	return 0;
 }
 
-static int cfg_alias(struct lkm_index *ix, char *pat, char *mod)
-{
-	struct lkm_alias *a;
-	int err;
-
-	err = lkm_grow(&ix->cfg_aliases, &ix->capcfg_aliases, ix->ncfg_aliases,
-		       sizeof(*a));
-	if (err)
-		return err;
-	a = &ix->cfg_aliases[ix->ncfg_aliases];
-	a->literal = strcspn(pat, "*?[\\");
-	a->pattern = strdup(pat);
-	a->module = strdup(mod);
-	if (!a->pattern || !a->module) {
-		free(a->pattern);
-		free(a->module);
-		return -ENOMEM;
-	}
-	ix->ncfg_aliases++;
-	return 0;
-}
-
 static void strv_clear(char ***v, size_t *n)
 {
 	size_t k;
@@ -123,7 +101,8 @@ static int config_line(struct lkm_index *ix, const char *file,
 		b = lkm_next_word(&rest);
 		if (!b)
 			goto bad;
-		return cfg_alias(ix, a, b);
+		return lkm_alias_add(&ix->cfg_aliases, &ix->capcfg_aliases,
+				     &ix->ncfg_aliases, a, b);
 	}
 bad:
 	lkm_warn("%s:%zu: ignoring bad line", file, lineno);

@@ -454,11 +454,32 @@ int lkm_index_parse_softdep(struct lkm_index *ix, char *buf, size_t len)
 
 /* ---- modules.alias ---- */
 
+int lkm_alias_add(struct lkm_alias **v, size_t *cap, size_t *n,
+		  const char *pat, const char *mod)
+{
+	struct lkm_alias *a;
+	int err;
+
+	err = lkm_grow(v, cap, *n, sizeof(*a));
+	if (err)
+		return err;
+	a = &(*v)[*n];
+	a->literal = strcspn(pat, "*?[\\");
+	a->pattern = strdup(pat);
+	a->module = strdup(mod);
+	if (!a->pattern || !a->module) {
+		free(a->pattern);
+		free(a->module);
+		return -ENOMEM;
+	}
+	(*n)++;
+	return 0;
+}
+
 int lkm_index_parse_alias(struct lkm_index *ix, char *buf, size_t len)
 {
 	size_t pos = 0, lineno = 0;
 	char *line, *w, *pat, *mod, *rest;
-	struct lkm_alias *a;
 	int err;
 
 	while ((line = lkm_next_line(buf, len, &pos))) {
@@ -473,20 +494,10 @@ int lkm_index_parse_alias(struct lkm_index *ix, char *buf, size_t len)
 			lkm_warn("modules.alias:%zu: ignoring bad line", lineno);
 			continue;
 		}
-		err = lkm_grow(&ix->aliases, &ix->capaliases, ix->naliases,
-			       sizeof(*a));
+		err = lkm_alias_add(&ix->aliases, &ix->capaliases, &ix->naliases,
+				    pat, mod);
 		if (err)
 			return err;
-		a = &ix->aliases[ix->naliases];
-		a->literal = strcspn(pat, "*?[\\");
-		a->pattern = strdup(pat);
-		a->module = strdup(mod);
-		if (!a->pattern || !a->module) {
-			free(a->pattern);
-			free(a->module);
-			return -ENOMEM;
-		}
-		ix->naliases++;
 	}
 	return 0;
 }

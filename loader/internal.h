@@ -95,6 +95,9 @@ int lkm_index_new(struct lkm_index **ix, const char *dir);
 int lkm_index_parse_dep(struct lkm_index *ix, char *buf, size_t len);
 int lkm_index_parse_softdep(struct lkm_index *ix, char *buf, size_t len);
 int lkm_index_parse_alias(struct lkm_index *ix, char *buf, size_t len);
+/* Append the alias pattern pat -> mod to the array *v. */
+int lkm_alias_add(struct lkm_alias **v, size_t *cap, size_t *n,
+		  const char *pat, const char *mod);
 int lkm_index_parse_builtin(struct lkm_index *ix, char *buf, size_t len);
 int lkm_index_is_builtin(const struct lkm_index *ix, const char *name);
 int lkm_module_add_softdeps(struct lkm_module *m, char *rest);

@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,25 @@
 #include <unistd.h>
 
 struct fake_state *fake;
+char fake_log[16384];
+
+static void fake_log_line(void *data, int prio, const char *fmt, va_list ap)
+{
+	size_t n = strlen(fake_log);
+
+	(void)data;
+	if (n + 8 >= sizeof(fake_log))
+		return;
+	n += (size_t)snprintf(fake_log + n, sizeof(fake_log) - n, "<%d>", prio);
+	vsnprintf(fake_log + n, sizeof(fake_log) - n - 1, fmt, ap);
+	strcat(fake_log, "\n");
+}
+
+void fake_log_start(void)
+{
+	fake_log[0] = '\0';
+	lkm_set_log(fake_log_line, NULL);
+}
 
 static void fake_init(void)
 {

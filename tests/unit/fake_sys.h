@@ -28,6 +28,12 @@ struct fake_state {
 
 extern struct fake_state *fake;
 
+/* The loader's messages since fake_log_start, one "<PRIO>text" line each
+ * (truncated when full). */
+extern char fake_log[16384];
+/* Empty fake_log and send the loader's messages there. */
+void fake_log_start(void);
+
 /* Make loading the module named module (file name) fail with err. */
 void fake_fail(const char *module, int err);
 void fake_reset(void);

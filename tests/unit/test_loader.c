@@ -15,23 +15,10 @@
 #include "fake_sys.h"
 #include "internal.h"
 
-static char logbuf[16384];
-
-static void capture(void *data, int prio, const char *fmt, va_list ap)
-{
-	size_t n = strlen(logbuf);
-
-	(void)data;
-	n += (size_t)snprintf(logbuf + n, sizeof(logbuf) - n, "<%d>", prio);
-	vsnprintf(logbuf + n, sizeof(logbuf) - n - 1, fmt, ap);
-	strcat(logbuf, "\n");
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	logbuf[0] = '\0';
-	lkm_set_log(capture, NULL);
+	fake_log_start();
 	fake_reset();
 	return 0;
 }
@@ -202,7 +189,7 @@ static void test_options_merge_order(void **state)
 	opts_are(ix, "aic7xxx", "aic7xxx=verbose");
 	/* ext4 declares no parameter ext4: ext4=x is left alone, and said */
 	opts_are(ix, "ext4", "");
-	assert_non_null(strstr(logbuf, "<7>ext4=x left alone: module ext4 has no parameter ext4"));
+	assert_non_null(strstr(fake_log, "<7>ext4=x left alone: module ext4 has no parameter ext4"));
 	opts_are(ix, "uas", "");
 	lkm_cmdline_free(&cl);
 }
@@ -219,11 +206,11 @@ static void test_config_lines_reported(void **state)
 	size_t k;
 
 	*state = ix;
-	assert_non_null(strstr(logbuf, "a.conf:3: ignoring 'install ext4': /init runs no commands"));
-	assert_non_null(strstr(logbuf, "a.conf:4: ignoring 'remove ext4'"));
-	assert_non_null(strstr(logbuf, "a.conf:5: ignoring bad line"));
-	assert_non_null(strstr(logbuf, "a.conf:6: ignoring bad line"));
-	assert_non_null(strstr(logbuf, "a.conf:7: ignoring bad line"));
+	assert_non_null(strstr(fake_log, "a.conf:3: ignoring 'install ext4': /init runs no commands"));
+	assert_non_null(strstr(fake_log, "a.conf:4: ignoring 'remove ext4'"));
+	assert_non_null(strstr(fake_log, "a.conf:5: ignoring bad line"));
+	assert_non_null(strstr(fake_log, "a.conf:6: ignoring bad line"));
+	assert_non_null(strstr(fake_log, "a.conf:7: ignoring bad line"));
 	/* the configuration's softdep replaced the module's own */
 	assert_int_equal(lkm_plan_modules(ix, want, 1, &p), 0);
 	for (k = 0; k < p.n; k++)
@@ -303,10 +290,10 @@ static void test_blacklists(void **state)
 	/* nouveau: not by its PCI alias, but by name */
 	assert_true(plan_pos(ix, &p, "nouveau") >= 0);
 	assert_true(plan_pos(ix, &p, "crc32c_generic") >= 0);
-	assert_non_null(strstr(logbuf, "not loading aic7xxx: blacklisted on the command line"));
-	assert_non_null(strstr(logbuf, "not loading scsi_mod: blacklisted on the command line"));
-	assert_non_null(strstr(logbuf, "cannot load usb_storage: it needs scsi_mod"));
-	assert_non_null(strstr(logbuf, "not loading nouveau for pci:v000010DEd00001234: blacklisted in modprobe.d"));
+	assert_non_null(strstr(fake_log, "not loading aic7xxx: blacklisted on the command line"));
+	assert_non_null(strstr(fake_log, "not loading scsi_mod: blacklisted on the command line"));
+	assert_non_null(strstr(fake_log, "cannot load usb_storage: it needs scsi_mod"));
+	assert_non_null(strstr(fake_log, "not loading nouveau for pci:v000010DEd00001234: blacklisted in modprobe.d"));
 	lkm_plan_free(&p);
 	lkm_cmdline_free(&cl);
 }
@@ -369,7 +356,7 @@ static void test_parallel_output_deterministic(void **state)
 	struct lkm_index *ix;
 	struct lkm_load_stats st;
 	struct lkm_plan p;
-	char first[sizeof(logbuf)];
+	char first[sizeof(fake_log)];
 	char *a, *b;
 	int run;
 
@@ -379,27 +366,27 @@ static void test_parallel_output_deterministic(void **state)
 		fake_fail("scsi_mod", ENOEXEC);
 		fake_fail("nouveau", ENODEV);
 		fake->delay_us = run ? 1000 : 30000;
-		logbuf[0] = '\0';
+		fake_log[0] = '\0';
 		assert_int_equal(lkm_plan_all(ix, &p), 0);
 		assert_int_equal(lkm_load_plan(ix, &p, run ? 3 : 2, &st), 0);
 		assert_int_equal(st.failed, 2);
 		assert_int_equal(st.skipped, 2);
 		/* compare the messages without their timestamps */
-		for (a = logbuf; (a = strstr(a, "start=")); ) {
+		for (a = fake_log; (a = strstr(a, "start=")); ) {
 			b = strstr(a, " result=");
 			memmove(a, b, strlen(b) + 1);
 		}
 		if (!run)
-			strcpy(first, logbuf);
+			strcpy(first, fake_log);
 		lkm_plan_free(&p);
 		lkm_cmdline_free(&cl);
 		lkm_index_free(ix);
 	}
 	*state = NULL;
-	assert_string_equal(first, logbuf);
-	assert_non_null(strstr(logbuf, "skipping usb_storage: it needs scsi_mod"));
-	assert_non_null(strstr(logbuf, "skipping uas: it needs usb_storage"));
-	assert_non_null(strstr(logbuf, "result=ENOEXEC"));
+	assert_string_equal(first, fake_log);
+	assert_non_null(strstr(fake_log, "skipping usb_storage: it needs scsi_mod"));
+	assert_non_null(strstr(fake_log, "skipping uas: it needs usb_storage"));
+	assert_non_null(strstr(fake_log, "result=ENOEXEC"));
 }
 
 /* ENODEV is quiet for a module that came by alias, loud when named. */
@@ -416,8 +403,8 @@ static void test_enodev_quiet_for_alias(void **state)
 	fake_fail("aic7xxx", ENODEV);
 	assert_int_equal(lkm_plan_modules(ix, want, 2, &p), 0);
 	assert_int_equal(lkm_load_plan(ix, &p, 1, &st), 0);
-	assert_non_null(strstr(logbuf, "<7>unable to load kernel/nouveau.ko: no such device"));
-	assert_non_null(strstr(logbuf, "<3>unable to load kernel/aic7xxx.ko: no such device"));
+	assert_non_null(strstr(fake_log, "<7>unable to load kernel/nouveau.ko: no such device"));
+	assert_non_null(strstr(fake_log, "<3>unable to load kernel/aic7xxx.ko: no such device"));
 	lkm_plan_free(&p);
 	lkm_cmdline_free(&cl);
 }

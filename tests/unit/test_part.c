@@ -12,18 +12,6 @@
 #include "internal.h"
 
 static struct lkm_parttable pt;
-static char logbuf[4096];
-
-static void capture(void *data, int prio, const char *fmt, va_list ap)
-{
-	size_t n = strlen(logbuf);
-
-	(void)data;
-	(void)prio;
-	vsnprintf(logbuf + n, sizeof(logbuf) - n - 1, fmt, ap);
-	strcat(logbuf, "\n");
-}
-
 static int read_table(const char *name, unsigned ss)
 {
 	int fd = img_open(name), r;
@@ -188,10 +176,10 @@ static void test_gpt_backup(void **state)
 	assert_int_equal(read_table("g.img", 0), 0);
 	good = pt;
 	zero_at("g.img", 512 + 88); /* primary entries CRC */
-	logbuf[0] = '\0';
+	fake_log[0] = '\0';
 	assert_int_equal(read_table("g.img", 0), 0);
 	assert_memory_equal(&pt, &good, sizeof(pt));
-	assert_non_null(strstr(logbuf, "using the backup"));
+	assert_non_null(strstr(fake_log, "using the backup"));
 	assert_like_blkid("g.img", 512);
 	zero_at("g.img", (uint64_t)size - 512 + 88); /* backup entries CRC */
 	assert_int_equal(read_table("g.img", 0), -ENOENT);
@@ -428,6 +416,6 @@ int main(void)
 		cmocka_unit_test(test_no_table),
 	};
 
-	lkm_set_log(capture, NULL);
+	fake_log_start();
 	return cmocka_run_group_tests_name("part", tests, img_setup, img_teardown);
 }

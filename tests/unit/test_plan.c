@@ -14,18 +14,6 @@
 #include "fake_sys.h"
 #include "internal.h"
 
-static char logbuf[8192];
-
-static void capture(void *data, int prio, const char *fmt, va_list ap)
-{
-	size_t n = strlen(logbuf);
-
-	(void)data;
-	(void)prio;
-	vsnprintf(logbuf + n, sizeof(logbuf) - n - 1, fmt, ap);
-	strcat(logbuf, "\n");
-}
-
 #define DEP_EXT4 \
 	"kernel/fs/ext4/ext4.ko: kernel/fs/jbd2/jbd2.ko kernel/fs/mbcache.ko kernel/lib/crc16.ko\n" \
 	"kernel/fs/jbd2/jbd2.ko:\n" \
@@ -58,8 +46,7 @@ static int setup(void **state)
 {
 	struct lkm_index *ix;
 
-	logbuf[0] = '\0';
-	lkm_set_log(capture, NULL);
+	fake_log_start();
 	fake_reset();
 	assert_int_equal(lkm_index_load(&ix, fixture_dir(tree)), 0);
 	*state = ix;
@@ -140,8 +127,8 @@ static void test_plan_by_alias_and_unknown(void **state)
 	assert_int_equal(lkm_plan_modules(ix, want, 4, &p), 0);
 	assert_true(pos_in(ix, &p, "ext4") >= 0);
 	assert_true(pos_in(ix, &p, "scsi_mod") < pos_in(ix, &p, "virtio_scsi"));
-	assert_non_null(strstr(logbuf, "module nosuch is not in the image"));
-	assert_null(strstr(logbuf, "module loop"));
+	assert_non_null(strstr(fake_log, "module nosuch is not in the image"));
+	assert_null(strstr(fake_log, "module loop"));
 	lkm_plan_free(&p);
 }
 
@@ -159,7 +146,7 @@ static void test_missing_dependency_named(void **state)
 	assert_int_equal(lkm_plan_all(ix, &p), 0);
 	assert_int_equal(p.n, 1);
 	assert_string_equal(lkm_index_name(ix, p.order[0]), "b");
-	assert_non_null(strstr(logbuf, "a needs kernel/gone.ko, which is not in the image"));
+	assert_non_null(strstr(fake_log, "a needs kernel/gone.ko, which is not in the image"));
 	lkm_plan_free(&p);
 	lkm_index_free(ix);
 }
@@ -179,7 +166,7 @@ static void test_cycle_named(void **state)
 	assert_int_equal(lkm_plan_all(ix, &p), 0);
 	assert_int_equal(p.n, 1);
 	assert_string_equal(lkm_index_name(ix, p.order[0]), "c");
-	assert_non_null(strstr(logbuf, "dependency cycle: b and a need each other"));
+	assert_non_null(strstr(fake_log, "dependency cycle: b and a need each other"));
 	lkm_plan_free(&p);
 	lkm_index_free(ix);
 }
@@ -199,11 +186,11 @@ static void test_bad_lines_forgiven(void **state)
 	assert_int_equal(lkm_index_load(&ix, fixture_dir(bad)), 0);
 	assert_int_equal(lkm_index_count(ix), 2);
 	assert_true(lkm_index_find(ix, "last") >= 0);
-	assert_non_null(strstr(logbuf, "modules.dep:1: ignoring"));
-	assert_non_null(strstr(logbuf, "modules.dep:2: ignoring"));
-	assert_non_null(strstr(logbuf, "modules.dep:5: ignoring bad module path"));
-	assert_non_null(strstr(logbuf, "modules.softdep:1: ignoring"));
-	assert_non_null(strstr(logbuf, "modules.alias:1: ignoring"));
+	assert_non_null(strstr(fake_log, "modules.dep:1: ignoring"));
+	assert_non_null(strstr(fake_log, "modules.dep:2: ignoring"));
+	assert_non_null(strstr(fake_log, "modules.dep:5: ignoring bad module path"));
+	assert_non_null(strstr(fake_log, "modules.softdep:1: ignoring"));
+	assert_non_null(strstr(fake_log, "modules.alias:1: ignoring"));
 	lkm_index_free(ix);
 }
 
@@ -263,8 +250,8 @@ static void test_load_failure_skips_dependents_only(void **state)
 			 LKM_MOD_LOADED);
 	assert_int_equal(lkm_index_state(ix, (size_t)lkm_index_find(ix, "sd_mod")),
 			 LKM_MOD_SKIPPED);
-	assert_non_null(strstr(logbuf, "skipping scsi_mod: it needs scsi_common"));
-	assert_non_null(strstr(logbuf, "invalid module format"));
+	assert_non_null(strstr(fake_log, "skipping scsi_mod: it needs scsi_common"));
+	assert_non_null(strstr(fake_log, "invalid module format"));
 	lkm_plan_free(&p);
 }
 
