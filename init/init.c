@@ -160,21 +160,26 @@ void stage(const char *name)
 	    (unsigned long long)(t / 1000000), (unsigned long long)(t % 1000000));
 }
 
-/* Boot parameters baked in by mkinitrd --cmdline come first, so that the
- * real command line, read after them, wins. */
-static char *baked_cmdline(void)
+/* A value of /etc/lkminit.conf, the facts mkinitrd wrote about the image
+ * (the file is read once): malloc'd, NULL when absent. */
+static char *image_conf(const char *key)
 {
-	char *conf, *v;
-	size_t len;
+	static char *text;
+	static size_t len;
+	static int done;
+	char *v;
 
-	if (lkm_read_file("/etc/lkminit.conf", &conf, &len))
-		return NULL;
-	v = malloc(len + 1);
-	if (v && lkm_conf_value(conf, "CMDLINE", v, len + 1)) {
-		free(v);
-		v = NULL;
+	if (!done) {
+		done = 1;
+		if (lkm_read_file("/etc/lkminit.conf", &text, &len))
+			text = NULL;
 	}
-	free(conf);
+	if (!text || !(v = malloc(len + 1)))
+		return NULL;
+	if (lkm_conf_value(text, key, v, len + 1)) {
+		free(v);
+		return NULL;
+	}
 	return v;
 }
 
@@ -189,7 +194,9 @@ int read_cmdline(void)
 	if (err)
 		say(LKM_LOG_ERR, "unable to read /proc/cmdline: %s",
 		    strerror(-err));
-	baked = baked_cmdline();
+	/* mkinitrd --cmdline's parameters come first, so that the real
+	 * command line, read after them, wins */
+	baked = image_conf("CMDLINE");
 	if (baked && *baked && (all = malloc(strlen(baked) + len + 2))) {
 		sprintf(all, "%s %s", baked, buf ? buf : "");
 		free(buf);
@@ -241,27 +248,6 @@ void run_plan(struct lkm_plan *plan, const char *what)
 	    st.skipped);
 }
 
-#define MAX_FIRST 64
-
-/* The modules the image lists (MODULES= of /etc/lkminit.conf: what -m, a
- * hook or a host-only build asked for, dm_mod and friends that no device
- * names among them).  They load in the first round, with the drivers
- * coldplug finds, rather than one link of the device chain at a time. */
-static size_t listed_modules(char *buf, size_t size, const char **v, size_t max)
-{
-	char *conf, *w, *s;
-	size_t len, n = 0;
-
-	if (lkm_read_file("/etc/lkminit.conf", &conf, &len))
-		return 0;
-	if (lkm_conf_value(conf, "MODULES", buf, size))
-		buf[0] = '\0';
-	free(conf);
-	for (s = buf; n < max && (w = strtok_r(s, " \t", &s));)
-		v[n++] = w;
-	return n;
-}
-
 /* The filesystem joins the first round too, when it is known: named by
  * rootfstype=, or the only one in the image. */
 static size_t listed_filesystems(char (*names)[40], const char **v,
@@ -286,16 +272,28 @@ static size_t listed_filesystems(char (*names)[40], const char **v,
 	return n;
 }
 
+/* The first round: the modules the image lists (MODULES=: what -m, a hook
+ * or a host-only build asked for, dm_mod and friends that no device names
+ * among them) and the root's filesystem when known, loaded with the
+ * drivers coldplug finds rather than one link of the device chain at a
+ * time. */
 static void first_round(void)
 {
-	static char mods[2048];
+	char *mods = image_conf("MODULES"), *w, *s;
 	char fs[8][40];
-	const char *v[MAX_FIRST];
-	size_t n;
+	const char **v;
+	size_t n = 0;
 
-	n = listed_modules(mods, sizeof(mods), v, MAX_FIRST - 8);
-	n += listed_filesystems(fs, v + n, 8);
+	/* a word takes at least two bytes of the value, with its space */
+	v = malloc((8 + (mods ? strlen(mods) / 2 + 1 : 0)) * sizeof(*v));
+	if (v) {
+		for (s = mods; s && (w = strtok_r(s, " \t", &s));)
+			v[n++] = w;
+		n += listed_filesystems(fs, v + n, 8);
+	}
 	devices_coldplug(v, n);
+	free(v);
+	free(mods);
 }
 
 /* rd.driver.pre= and rd.modules=: first, whatever the hardware. */

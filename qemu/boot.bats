@@ -11,8 +11,12 @@ setup_file() {
 	# shellcheck source=qemu/lib.sh
 	. "$LKM_TOP/qemu/lib.sh"
 	make_disk "$QEMU_WORK/root.img" lkmroot "$ROOT_UUID"
-	# dm_mod: listed, though no device asks for it
-	make_image "$QEMU_WORK/lkm.img" -m "$QEMU_MODULES,dm_mod"
+	# dm_mod, every nls module and a few libraries: listed, though no
+	# device asks for them, and more names than /init once kept (56)
+	LISTED=dm_mod,crc7,crc8,crc-itu-t,ts_kmp,ts_bm,ts_fsm,$(find "/lib/modules/$(qemu_kver)/kernel/fs/nls" \
+		-name '*.ko' -printf '%f\n' | sed 's/\.ko$//' | sort | paste -sd,)
+	export LISTED
+	make_image "$QEMU_WORK/lkm.img" -m "$QEMU_MODULES,$LISTED"
 	sha256sum <"$QEMU_WORK/root.img" >"$QEMU_WORK/root.sum.before"
 	# The main boot: several tests below read its report.
 	qemu_boot_scsi "$QEMU_WORK/main.log" "$QEMU_WORK/lkm.img" \
@@ -61,8 +65,11 @@ has() {
 	for m in ext4 jbd2 mbcache crc16 crc32c_generic; do has "module $m"; done
 }
 
-@test "boot: a module the image lists loads though no device asks for it" {
+@test "boot: the modules the image lists load though no device asks for them" {
 	has "module dm_mod"
+	# all of a long list
+	[ "$(echo "$QEMU_MODULES,$LISTED" | tr , '\n' | wc -l)" -gt 56 ]
+	for m in $(echo "$LISTED" | tr , ' ' | tr - _); do has "module $m"; done
 }
 
 @test "boot: root by UUID, rw, init= with its arguments" {
