@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "fake_sys.h"
 #include "imgtool.h"
 #include "internal.h"
 
