@@ -26,11 +26,21 @@ struct boot {
 
 extern struct boot boot;
 
+/* log.c: "lkminit: ..." to /dev/kmsg and, by priority, the console. */
 void say(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vsay(int prio, const char *fmt, va_list ap);
+
+/* fail.c */
 void boot_fail(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
-void open_console(void);
 void do_reboot(int how);
+/* Sleep s seconds, whatever signals come. */
+void sleep_s(unsigned s);
+
+/* early.c: mount /proc /sys /dev /run; 0, 1 and 2 on the console. */
+void setup_early(void);
+void open_console(void);
+
 /* A timeline record: stage NAME begins now. */
 void stage(const char *name);
 /* Lift /dev/kmsg's rate limit for /init's messages (1), put it back (0). */
@@ -40,8 +50,20 @@ void devkmsg_unlimit(int on);
 void run_plan(struct lkm_plan *plan, const char *what);
 
 void log_open(void);
+
+/* cmdline.c */
 /* Parse /etc/lkminit.conf's CMDLINE and /proc/cmdline into boot.cl. */
 int read_cmdline(void);
+/* A value of the image's /etc/lkminit.conf (malloc'd), NULL if absent. */
+char *image_conf(const char *key);
+
+/* modules.c: the module rounds before the root is looked for. */
+void load_modules(void);
+
+/* mountroot.c: wait for root= (boot_fail() when it never comes), mount it
+ * on /root. */
+void wait_root(struct lkm_blockdev *found);
+void mount_root(const struct lkm_blockdev *bd);
 
 /* modprobe.c: /init as the kernel's modprobe while it runs. */
 int modprobe_main(int argc, char **argv);

@@ -1,0 +1,137 @@
+/* modules.c - the module rounds: rd.driver.pre=, the modules the image lists
+ * with what coldplug finds, then whatever the devices ask for. */
+#include "init.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned jobs(void)
+{
+	const char *v = lkm_cmdline_value(&boot.cl, "rd.loader.jobs");
+
+	if (v && atoi(v) > 0)
+		return (unsigned)atoi(v);
+	return lkm_default_jobs();
+}
+
+/* Load a plan and say how it went. */
+void run_plan(struct lkm_plan *plan, const char *what)
+{
+	struct lkm_load_stats st;
+
+	if (!plan->n) {
+		lkm_plan_free(plan);
+		return;
+	}
+	lkm_load_plan(boot.ix, plan, jobs(), &st);
+	lkm_plan_free(plan);
+	boot.nmodules += st.loaded;
+	say(st.failed || st.skipped ? LKM_LOG_NOTICE : LKM_LOG_INFO,
+	    "%s: loaded %u in %llu ms (%u failed, %u skipped)", what,
+	    st.loaded, (unsigned long long)(st.usec / 1000), st.failed,
+	    st.skipped);
+}
+
+/* The filesystem joins the first round too, when it is known: named by
+ * rootfstype=, or the only one in the image. */
+static size_t listed_filesystems(char (*names)[40], const char **v,
+				 size_t max)
+{
+	const char *types = lkm_cmdline_value(&boot.cl, "rootfstype");
+	char *list, *t, *save = NULL;
+	size_t n = 0;
+
+	if (!types)
+		return max && lkm_index_filesystems(boot.ix, v, 1) == 1;
+	list = strdup(types);
+	for (t = list ? strtok_r(list, ",", &save) : NULL; t && n < max;
+	     t = strtok_r(NULL, ",", &save)) {
+		snprintf(names[n], sizeof(names[n]), "fs-%s", t);
+		if (lkm_index_matches(boot.ix, names[n]) <= 0)
+			snprintf(names[n], sizeof(names[n]), "%s", t);
+		v[n] = names[n];
+		n++;
+	}
+	free(list);
+	return n;
+}
+
+/* The first round: the modules the image lists (MODULES=: what -m, a hook
+ * or a host-only build asked for, dm_mod and friends that no device names
+ * among them) and the root's filesystem when known, loaded with the
+ * drivers coldplug finds rather than one link of the device chain at a
+ * time. */
+static void first_round(void)
+{
+	char *mods = image_conf("MODULES"), *w, *s;
+	char fs[8][40];
+	const char **v;
+	size_t n = 0;
+
+	/* a word takes at least two bytes of the value, with its space */
+	v = malloc((8 + (mods ? strlen(mods) / 2 + 1 : 0)) * sizeof(*v));
+	if (v) {
+		for (s = mods; s && (w = strtok_r(s, " \t", &s));)
+			v[n++] = w;
+		n += listed_filesystems(fs, v + n, 8);
+	}
+	devices_coldplug(v, n);
+	free(v);
+	free(mods);
+}
+
+/* rd.driver.pre= and rd.modules=: first, whatever the hardware. */
+static void load_forced(void)
+{
+	struct lkm_plan plan;
+	char **names;
+	size_t n;
+
+	if (lkm_cmdline_forced(&boot.cl, &names, &n) || !n)
+		return;
+	if (!lkm_plan_modules(boot.ix, (const char *const *)names, n, &plan))
+		run_plan(&plan, "rd.driver.pre");
+	lkm_strv_free(names, n);
+}
+
+void load_modules(void)
+{
+	char dir[PATH_MAX];
+	struct lkm_index *ix;
+	char *live;
+	size_t len;
+	int err;
+
+	snprintf(dir, sizeof(dir), "/lib/modules/%s", boot.kver);
+	err = lkm_index_load(&ix, dir);
+	if (err == -ENOENT) {
+		say(LKM_LOG_WARNING,
+		    "no modules for kernel %s in this image (%s): "
+		    "was it built for another kernel?", boot.kver, dir);
+		return;
+	}
+	if (err) {
+		say(LKM_LOG_ERR, "unable to read the module indexes in %s: %s",
+		    dir, strerror(-err));
+		return;
+	}
+	boot.ix = ix;
+	/* a boot started again after rd.shell finds modules already live */
+	if (!lkm_read_file("/proc/modules", &live, &len)) {
+		lkm_index_note_live(ix, live);
+		free(live);
+	}
+	err = lkm_index_load_config(ix, "");
+	if (!err)
+		err = lkm_index_set_cmdline(ix, &boot.cl);
+	if (err)
+		say(LKM_LOG_ERR, "unable to read the module configuration: %s",
+		    strerror(-err));
+	devices_start();
+	load_forced();
+	first_round();
+}
+
