@@ -14,6 +14,17 @@ QEMU_SMP=${QEMU_SMP:-2}
 # and the root filesystem.
 QEMU_MODULES=${QEMU_MODULES:-virtio_pci,virtio_scsi,sd_mod,ext4}
 
+# What is slow to make (disks made inside a guest, a Debian root tree) is
+# kept across runs and clones in $LKM_CACHE, each entry under a key of
+# everything it is made from, so a change of input makes it again.
+LKM_CACHE=${LKM_CACHE:-/var/cache/lkminit-test}
+
+# cache_key FILE...: 16 hex digits of the files' contents and the test
+# kernel's version: the name of a cache entry made from them.
+cache_key() {
+	{ cat -- "$@" && qemu_kver; } | sha256sum | cut -c1-16
+}
+
 # The Debian kernel to boot: the newest /boot/vmlinuz-* with its modules.
 qemu_kver() {
 	if [ -n "${KVER:-}" ]; then
