@@ -21,11 +21,13 @@
 static int state; /* 1: mounted, -1: tried and failed */
 
 /* The loop device, configured in one call (Linux 5.8; mkinitrd makes a
- * store only for such kernels), read-only, gone when unmounted. */
-static int attach(char *dev, size_t size)
+ * store only for such kernels), read-only, and gone once unmounted: with
+ * AUTOCLEAR it goes at its last close too, so *fd stays open until the
+ * mount holds it. */
+static int attach(char *dev, size_t size, int *fd)
 {
 	struct loop_config lc;
-	int ctl, n, fd = -1, err;
+	int ctl, n, err;
 
 	memset(&lc, 0, sizeof(lc));
 	lc.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
@@ -38,12 +40,10 @@ static int attach(char *dev, size_t size)
 		return err;
 	snprintf(dev, size, "/dev/loop%d", n);
 	lc.fd = (unsigned)open(STORE_IMAGE, O_RDONLY | O_CLOEXEC);
-	fd = open(dev, O_RDONLY | O_CLOEXEC);
-	err = (int)lc.fd < 0 || fd < 0 || ioctl(fd, LOOP_CONFIGURE, &lc) ? errno : 0;
+	*fd = open(dev, O_RDONLY | O_CLOEXEC);
+	err = (int)lc.fd < 0 || *fd < 0 || ioctl(*fd, LOOP_CONFIGURE, &lc) ? errno : 0;
 	if ((int)lc.fd >= 0)
 		close((int)lc.fd);
-	if (fd >= 0)
-		close(fd);
 	return err;
 }
 
@@ -52,7 +52,7 @@ int store_mount(void)
 	static const char *const need[] = { "loop", "squashfs" };
 	struct lkm_plan plan;
 	char dev[32] = "loop";
-	int err;
+	int err, fd = -1;
 
 	if (state)
 		return state > 0 ? 0 : -ENOENT;
@@ -63,9 +63,11 @@ int store_mount(void)
 		run_plan(&plan, "store");
 		modules_wait(-1);
 	}
-	err = attach(dev, sizeof(dev));
+	err = attach(dev, sizeof(dev), &fd);
 	if (!err && mount(dev, STORE_DIR, "squashfs", MS_RDONLY, NULL))
 		err = errno;
+	if (fd >= 0)
+		close(fd);
 	if (err)
 		say(LKM_LOG_ERR, "unable to mount the image's store " STORE_IMAGE
 		    " with %s: %s", dev, strerror(err));
