@@ -63,7 +63,9 @@ void wait_root(struct lkm_blockdev *found)
 				break;
 			last = lkm_now_us();
 		}
-		if (limit && lkm_now_us() - start >= limit)
+		/* rd.timeout counts once the drivers queued have loaded */
+		if (limit && lkm_now_us() - start >= limit &&
+		    !(boot.ld && lkm_loader_run(boot.ld, 0)))
 			root_missing(spec, timeout);
 		/* devices change only with an event; look again after one,
 		 * or every second in case a change came without one */
