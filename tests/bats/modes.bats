@@ -170,7 +170,7 @@ lacks_modules() {
 	for m in iscsi_tcp libiscsi nvme_tcp nvme_rdma nbd rbd drbd \
 		aoe fcoe libfc bnx2fc qedi scsi_debug null_blk st ch e1000 virtio_net \
 		lpfc qla2xxx bfa nvme_fc nvmet target_core_mod floppy pata_legacy \
-		pata_jmicron aic7xxx pcmcia bcache ums_alauda; do
+		pata_jmicron advansys pcmcia bcache ums_alauda; do
 		if grep -qx "$m" "$M"; then
 			echo "unexpected $m"
 			return 1
