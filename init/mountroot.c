@@ -17,6 +17,8 @@ static int scan_root(const struct lkm_rootspec *rs, struct lkm_blockdev *found)
 	size_t n, k;
 	int i;
 
+	if (boot.nodisk)
+		return boot.nodisk->ready() ? 0 : -ENOENT;
 	if (lkm_blockdevs("/sys", "/dev", &v, &n))
 		return -ENOENT;
 	for (k = 0; k < n; k++)
@@ -40,7 +42,11 @@ void wait_root(struct lkm_blockdev *found)
 	if (!spec)
 		boot_fail("no root= on the kernel command line: "
 			  "nothing to mount");
-	if (lkm_rootspec_parse(spec, &rs))
+	/* a host directory or NFS: no block device to look for */
+	boot.nodisk = hostdir_root(spec);
+	if (!boot.nodisk)
+		boot.nodisk = netroot_root(spec);
+	if (!boot.nodisk && lkm_rootspec_parse(spec, &rs))
 		boot_fail("unable to understand root=%s: expected /dev/NAME, "
 			  "UUID=, LABEL=, PARTUUID=, PARTLABEL=, "
 			  "/dev/disk/by-*/, MAJ:MIN or hex", spec);
@@ -64,11 +70,14 @@ void wait_root(struct lkm_blockdev *found)
 			last = lkm_now_us();
 		}
 		if (limit && lkm_now_us() - start >= limit)
-			root_missing(spec, timeout);
+			(boot.nodisk ? boot.nodisk->missing : root_missing)(spec,
+									timeout);
 		/* devices change only with an event; look again after one,
 		 * or every second in case a change came without one */
 		scan = devices_settle(100) > 0 || lkm_now_us() - last > 1000000u;
 	}
+	if (boot.nodisk)
+		return;
 	say(LKM_LOG_INFO, "root %s is /dev/%s (%s) after %llu ms", spec,
 	    found->name, *found->fs.type ? found->fs.type : "unknown type",
 	    (unsigned long long)((lkm_now_us() - start) / 1000));
@@ -83,6 +92,10 @@ void mount_root(const struct lkm_blockdev *bd)
 	unsigned long flags = MS_RDONLY;
 	int err = ENODEV, r;
 
+	if (boot.nodisk) {
+		boot.nodisk->mount();
+		return;
+	}
 	snprintf(dev, sizeof(dev), "/dev/%s", bd->name);
 	if (flags_s && lkm_mount_options(flags_s, &flags, data, sizeof(data)))
 		boot_fail("rootflags=%s is too long", flags_s);
