@@ -387,5 +387,7 @@ int lkm_netconf_format(const struct lkm_netinfo *ni, char *buf, size_t size)
 	snprintf(num, sizeof(num), "%lu", ni->lease);
 	r |= put_var(buf, size, &used, "DHCPLEASETIME", num);
 	r |= put_var(buf, size, &used, "DOMAINSEARCH", ni->search);
+	if (r)
+		buf[0] = '\0'; /* never a file cut short */
 	return r ? -E2BIG : (int)used;
 }
