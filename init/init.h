@@ -67,6 +67,9 @@ void load_modules(void);
  * on /root. */
 void wait_root(struct lkm_blockdev *found);
 void mount_root(const struct lkm_blockdev *bd);
+/* rootflags= into data (the filesystem's part) and MS_* flags, with
+ * ro/rw applied; boot_fail() when it does not fit. */
+unsigned long root_flags(char *data, size_t size);
 
 /* A root that is not a block device, waited for and mounted by
  * mountroot.c's loop: a host directory (hostdir.c: 9p, virtiofs) or NFS

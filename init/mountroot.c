@@ -83,21 +83,12 @@ void wait_root(struct lkm_blockdev *found)
 	    (unsigned long long)((lkm_now_us() - start) / 1000));
 }
 
-/* Try each type of rootfstype= (or the probed one) until one mounts. */
-void mount_root(const struct lkm_blockdev *bd)
+unsigned long root_flags(char *data, size_t size)
 {
-	const char *types = lkm_cmdline_value(&boot.cl, "rootfstype");
 	const char *flags_s = lkm_cmdline_value(&boot.cl, "rootflags");
-	char dev[80], data[512], type[32], *tlist, *t, *save = NULL;
 	unsigned long flags = MS_RDONLY;
-	int err = ENODEV, r;
 
-	if (boot.nodisk) {
-		boot.nodisk->mount();
-		return;
-	}
-	snprintf(dev, sizeof(dev), "/dev/%s", bd->name);
-	if (flags_s && lkm_mount_options(flags_s, &flags, data, sizeof(data)))
+	if (flags_s && lkm_mount_options(flags_s, &flags, data, size))
 		boot_fail("rootflags=%s is too long", flags_s);
 	if (!flags_s)
 		data[0] = '\0';
@@ -107,6 +98,23 @@ void mount_root(const struct lkm_blockdev *bd)
 		flags &= ~(unsigned long)MS_RDONLY;
 	else
 		flags |= MS_RDONLY;
+	return flags;
+}
+
+/* Try each type of rootfstype= (or the probed one) until one mounts. */
+void mount_root(const struct lkm_blockdev *bd)
+{
+	const char *types = lkm_cmdline_value(&boot.cl, "rootfstype");
+	char dev[80], data[512], type[32], *tlist, *t, *save = NULL;
+	unsigned long flags;
+	int err = ENODEV, r;
+
+	if (boot.nodisk) {
+		boot.nodisk->mount();
+		return;
+	}
+	snprintf(dev, sizeof(dev), "/dev/%s", bd->name);
+	flags = root_flags(data, sizeof(data));
 	if (!types || !*types)
 		types = *bd->fs.type ? bd->fs.type : "ext4";
 	tlist = strdup(types);

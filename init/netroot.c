@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #define HELPER "/sbin/lkminit-net"
@@ -37,15 +38,15 @@ static __attribute__((noreturn)) void missing(const char *spec,
 static void mount_nfs(void)
 {
 	char *argv[] = { (char *)HELPER, (char *)"--mount", (char *)"/root",
-			 NULL };
+			 NULL }, data[512];
 
 	devices_load_fs("nfs");
 	if (run_wait(argv, 0))
 		boot_fail("unable to mount the NFS root (see above)");
 	boot.root_dev = (char *)"nfsroot";
 	boot.root_type = (char *)"nfs";
-	boot.root_ro = lkm_cmdline_last_index(&boot.cl, "rw") <=
-		       lkm_cmdline_last_index(&boot.cl, "ro");
+	/* the helper applies ro and rw the same way */
+	boot.root_ro = !!(root_flags(data, sizeof(data)) & MS_RDONLY);
 }
 
 static const struct nodisk netroot = { ready, missing, mount_nfs };
@@ -57,7 +58,7 @@ const struct nodisk *netroot_root(const char *spec)
 	if (strcmp(spec, "/dev/nfs") && (!t || strncmp(t, "nfs", 3)))
 		return NULL;
 	if (access(HELPER, X_OK))
-		boot_fail("root=%s: this image has no network helper "
-			  "(build it with mkinitrd --net)", spec);
+		boot_fail("root=%s needs " HELPER ": make the image with "
+			  "mkinitrd --net", spec);
 	return &netroot;
 }

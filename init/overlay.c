@@ -1,8 +1,8 @@
 /* overlay.c - rd.overlay[=SIZE]: the root, mounted read-only, becomes the
- * lower layer of an overlay whose upper layer is a tmpfs (SIZE as tmpfs
- * takes it: 512m, 20%), so that many machines can share one tree and each
- * write its own changes, lost at power off.  The original root stays
- * visible at /run/lkminit/root. */
+ * lower layer of an overlay whose upper layer is a tmpfs (of SIZE, as
+ * tmpfs takes it: 512m, 20%), so that many machines can share one tree
+ * and each write its own changes, gone at power off.  All of it is in
+ * /run/lkminit: the original root at root/, the changes at upper/. */
 #include "init.h"
 
 #include <errno.h>
@@ -11,8 +11,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#define LOWER "/run/lkminit/root"
-#define RW "/run/lkminit/overlay"
+#define OVL "/run/lkminit"
 
 static void must(int r, const char *what)
 {
@@ -29,17 +28,16 @@ void overlay_root(void)
 	if (!lkm_cmdline_has(&boot.cl, "rd.overlay"))
 		return;
 	devices_load_fs("overlay");
-	mkdir("/run/lkminit", 0755);
-	mkdir(LOWER, 0755);
-	mkdir(RW, 0755);
-	snprintf(data, sizeof(data), "mode=0755%s%.60s", size ? ",size=" : "",
-		 size ? size : "");
-	must(mount("tmpfs", RW, "tmpfs", MS_NOSUID | MS_NODEV, data), RW);
-	mkdir(RW "/upper", 0755);
-	mkdir(RW "/work", 0755);
-	must(mount("/root", LOWER, NULL, MS_MOVE, NULL), LOWER);
-	must(mount("overlay", "/root", "overlay", 0, "lowerdir=" LOWER
-		   ",upperdir=" RW "/upper,workdir=" RW "/work"), "/root");
+	snprintf(data, sizeof(data), "mode=0755,size=%.60s",
+		 size ? size : "50%");
+	mkdir(OVL, 0755);
+	must(mount("tmpfs", OVL, "tmpfs", MS_NOSUID | MS_NODEV, data), OVL);
+	mkdir(OVL "/root", 0755);
+	mkdir(OVL "/upper", 0755);
+	mkdir(OVL "/work", 0755);
+	must(mount("/root", OVL "/root", NULL, MS_MOVE, NULL), OVL "/root");
+	must(mount("overlay", "/root", "overlay", 0, "lowerdir=" OVL "/root,"
+		   "upperdir=" OVL "/upper,workdir=" OVL "/work"), "/root");
 	boot.root_type = (char *)"overlay";
 	boot.root_ro = 0;
 }
