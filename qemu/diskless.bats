@@ -193,7 +193,7 @@ virtfs() {
 		"root=hostroot rootfstype=9p rd.overlay=64m rd.timeout=30 panic=1 lkmtest.touch=written-in-overlay" \
 		$(virtfs) || true
 	report "$L" >"$R"
-	hasre '^rootmount overlay overlay rw,.*lowerdir=/run/lkminit/root,upperdir=/run/lkminit/overlay/upper'
+	hasre '^rootmount overlay overlay rw,.*lowerdir=/run/lkminit/root,upperdir=/run/lkminit/upper,workdir=/run/lkminit/work'
 	has "rootwrite ok"
 	has "touch written-in-overlay ok"
 	has "module overlay"
