@@ -19,7 +19,10 @@ KVER      ?=
 
 LOADER_SRC := $(wildcard loader/*.c)
 INIT_SRC   := $(wildcard init/*.c)
-HDRS       := $(wildcard loader/*.h init/*.h) Makefile
+# lkminit-net, the network helper of NFS-root images: the loader's parsers
+# and /init's log and command line, with its own main
+NET_SRC    := $(wildcard net/*.c) init/log.c init/cmdline.c
+HDRS       := $(wildcard loader/*.h init/*.h net/*.h) Makefile
 
 # klcc adds klibc's headers with -I, so -Wshadow would flag klibc's own
 # inline abs(); marking the directory as a system one quiets only that.
@@ -41,10 +44,13 @@ INIT_LDFLAGS := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code \
 
 .PHONY: all bench clean check demo deps unit-build fuzz fuzz-build install uninstall
 
-all: $(BUILD)/init $(BUILD)/testinit
+all: $(BUILD)/init $(BUILD)/lkminit-net $(BUILD)/testinit
 
 $(BUILD)/init: $(LOADER_SRC) $(INIT_SRC) $(HDRS) | $(BUILD)
 	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $(LOADER_SRC) $(INIT_SRC)
+
+$(BUILD)/lkminit-net: $(LOADER_SRC) $(NET_SRC) $(HDRS) | $(BUILD)
+	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $(LOADER_SRC) $(NET_SRC)
 
 # The init of the test root disk: reports what the real root sees.
 $(BUILD)/testinit: qemu/testinit.c | $(BUILD)
@@ -117,7 +123,7 @@ BUILD_HOOKS := shell fsck microcode
 # the glue scripts call mkinitrd by its installed path
 SET_MKINITRD := sed 's|^MKINITRD=.*|MKINITRD=$${MKINITRD:-$(SBINDIR)/mkinitrd}|'
 
-install: $(BUILD)/init
+install: $(BUILD)/init $(BUILD)/lkminit-net
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/hooks \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d \
@@ -126,6 +132,7 @@ install: $(BUILD)/init
 	ln -sf mkinitrd $(DESTDIR)$(SBINDIR)/lsinitrd
 	install -m 0644 mkinitrd/functions $(DESTDIR)$(LIBDIR)/functions
 	install -m 0755 $(BUILD)/init $(DESTDIR)$(LIBDIR)/init
+	install -m 0755 $(BUILD)/lkminit-net $(DESTDIR)$(LIBDIR)/lkminit-net
 	cd hooks && install -m 0644 $(BUILD_HOOKS) $(DESTDIR)$(LIBDIR)/hooks/
 	$(SET_MKINITRD) hooks/postinst.d/lkminit >$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/lkminit
 	install -m 0755 hooks/postrm.d/lkminit $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/lkminit
@@ -142,6 +149,7 @@ install: $(BUILD)/init
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mkinitrd $(DESTDIR)$(SBINDIR)/lsinitrd \
 		$(DESTDIR)$(LIBDIR)/functions $(DESTDIR)$(LIBDIR)/init \
+		$(DESTDIR)$(LIBDIR)/lkminit-net \
 		$(addprefix $(DESTDIR)$(LIBDIR)/hooks/,$(BUILD_HOOKS)) \
 		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/lkminit \
 		$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/lkminit \

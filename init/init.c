@@ -43,6 +43,7 @@ int main(int argc, char **argv)
 	stage("mount");
 	stage_point("premount");
 	mount_root(&root);
+	overlay_root();
 	devices_stop();
 	stage_point("pivot");
 	switch_root_and_exec("/root");

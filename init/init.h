@@ -11,6 +11,8 @@
 #define LKMINIT_VERSION "0"
 #endif
 
+struct nodisk;
+
 struct boot {
 	struct lkm_cmdline cl;
 	struct lkm_index *ix; /* NULL when the image has no modules */
@@ -23,6 +25,7 @@ struct boot {
 	unsigned nmodules;
 	char *root_dev, *root_type;
 	int root_ro;
+	const struct nodisk *nodisk; /* a root that is not a block device */
 };
 
 extern struct boot boot;
@@ -74,6 +77,26 @@ void load_modules(void);
  * on /root. */
 void wait_root(struct lkm_blockdev *found);
 void mount_root(const struct lkm_blockdev *bd);
+/* rootflags= into data (the filesystem's part) and MS_* flags, with
+ * ro/rw applied; boot_fail() when it does not fit. */
+unsigned long root_flags(char *data, size_t size);
+
+/* A root that is not a block device, waited for and mounted by
+ * mountroot.c's loop: a host directory (hostdir.c: 9p, virtiofs) or NFS
+ * (netroot.c). */
+struct nodisk {
+	int (*ready)(void);  /* 1 once its device or interface is there */
+	void (*missing)(const char *spec, long timeout)
+		__attribute__((noreturn));
+	void (*mount)(void); /* on /root, or boot_fail() */
+};
+
+/* The kind root= and rootfstype= ask for, or NULL for a block device. */
+const struct nodisk *hostdir_root(const char *spec);
+const struct nodisk *netroot_root(const char *spec);
+
+/* overlay.c: rd.overlay's tmpfs over the mounted root. */
+void overlay_root(void);
 
 /* modprobe.c: /init as the kernel's modprobe while it runs. */
 int modprobe_main(int argc, char **argv);

@@ -17,6 +17,8 @@ static int scan_root(const struct lkm_rootspec *rs, struct lkm_blockdev *found)
 	size_t n, k;
 	int i;
 
+	if (boot.nodisk)
+		return boot.nodisk->ready() ? 0 : -ENOENT;
 	if (lkm_blockdevs("/sys", "/dev", &v, &n))
 		return -ENOENT;
 	for (k = 0; k < n; k++)
@@ -40,7 +42,11 @@ void wait_root(struct lkm_blockdev *found)
 	if (!spec)
 		boot_fail("no root= on the kernel command line: "
 			  "nothing to mount");
-	if (lkm_rootspec_parse(spec, &rs))
+	/* a host directory or NFS: no block device to look for */
+	boot.nodisk = hostdir_root(spec);
+	if (!boot.nodisk)
+		boot.nodisk = netroot_root(spec);
+	if (!boot.nodisk && lkm_rootspec_parse(spec, &rs))
 		boot_fail("unable to understand root=%s: expected /dev/NAME, "
 			  "UUID=, LABEL=, PARTUUID=, PARTLABEL=, "
 			  "/dev/disk/by-*/, MAJ:MIN or hex", spec);
@@ -66,27 +72,25 @@ void wait_root(struct lkm_blockdev *found)
 		/* rd.timeout counts once the drivers queued have loaded */
 		if (limit && lkm_now_us() - start >= limit &&
 		    !(boot.ld && lkm_loader_run(boot.ld, 0)))
-			root_missing(spec, timeout);
+			(boot.nodisk ? boot.nodisk->missing : root_missing)(spec,
+									timeout);
 		/* devices change only with an event; look again after one,
 		 * or every second in case a change came without one */
 		scan = devices_settle(100) > 0 || lkm_now_us() - last > 1000000u;
 	}
+	if (boot.nodisk)
+		return;
 	say(LKM_LOG_INFO, "root %s is /dev/%s (%s) after %llu ms", spec,
 	    found->name, *found->fs.type ? found->fs.type : "unknown type",
 	    (unsigned long long)((lkm_now_us() - start) / 1000));
 }
 
-/* Try each type of rootfstype= (or the probed one) until one mounts. */
-void mount_root(const struct lkm_blockdev *bd)
+unsigned long root_flags(char *data, size_t size)
 {
-	const char *types = lkm_cmdline_value(&boot.cl, "rootfstype");
 	const char *flags_s = lkm_cmdline_value(&boot.cl, "rootflags");
-	char dev[80], data[512], type[32], *tlist, *t, *save = NULL;
 	unsigned long flags = MS_RDONLY;
-	int err = ENODEV, r;
 
-	snprintf(dev, sizeof(dev), "/dev/%s", bd->name);
-	if (flags_s && lkm_mount_options(flags_s, &flags, data, sizeof(data)))
+	if (flags_s && lkm_mount_options(flags_s, &flags, data, size))
 		boot_fail("rootflags=%s is too long", flags_s);
 	if (!flags_s)
 		data[0] = '\0';
@@ -96,6 +100,23 @@ void mount_root(const struct lkm_blockdev *bd)
 		flags &= ~(unsigned long)MS_RDONLY;
 	else
 		flags |= MS_RDONLY;
+	return flags;
+}
+
+/* Try each type of rootfstype= (or the probed one) until one mounts. */
+void mount_root(const struct lkm_blockdev *bd)
+{
+	const char *types = lkm_cmdline_value(&boot.cl, "rootfstype");
+	char dev[80], data[512], type[32], *tlist, *t, *save = NULL;
+	unsigned long flags;
+	int err = ENODEV, r;
+
+	if (boot.nodisk) {
+		boot.nodisk->mount();
+		return;
+	}
+	snprintf(dev, sizeof(dev), "/dev/%s", bd->name);
+	flags = root_flags(data, sizeof(data));
 	if (!types || !*types)
 		types = *bd->fs.type ? bd->fs.type : "ext4";
 	tlist = strdup(types);

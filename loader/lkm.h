@@ -346,4 +346,104 @@ void lkm_blockdev_link(const char *devroot, const struct lkm_blockdev *bd);
 int lkm_mount_options(const char *opts, unsigned long *flags, char *data,
 		      size_t size);
 
+/* ---- roots over the network: ip=, nfsroot=, DHCP ---------------------- */
+
+/* IPv4 addresses are kept in network byte order, as in struct in_addr. */
+
+/* Exactly four dotted decimal bytes, the n bytes at s ("10.0.2.15"). */
+int lkm_ipv4_parse(const char *s, size_t n, uint32_t *out);
+void lkm_ipv4_format(uint32_t a, char out[16]);
+/* The netmask of a's address class (A, B, C), as the kernel guesses it. */
+uint32_t lkm_ipv4_class_netmask(uint32_t a);
+
+/* ip=CLIENT:SERVER:GW:NETMASK:HOSTNAME:DEVICE:AUTOCONF:DNS0:DNS1:NTP0, or
+ * AUTOCONF alone (nfsroot.rst).  Empty fields are 0 or "". */
+struct lkm_ipconf {
+	uint32_t client, server, gateway, netmask, dns[2], ntp;
+	char hostname[65];   /* before the first '.' of HOSTNAME */
+	char nisdomain[65];  /* after it */
+	char device[16];     /* "" (or "all"): every interface */
+	int dhcp;            /* 1: ask DHCP; 0: CLIENT is static */
+	int clientid_type;   /* ip=dhcp,TYPE,VALUE; -1 when not given */
+	char clientid[64];
+};
+
+/* Parse ip= (NULL or "": DHCP on every interface).  -EINVAL for a bad
+ * address or word, -EOPNOTSUPP for rarp, -EDESTADDRREQ for a static
+ * configuration without an address, -E2BIG for a field too long. */
+int lkm_ipconf_parse(const char *s, struct lkm_ipconf *ic);
+
+/* The NFS root: nfsroot=[SERVER:]PATH[,OPTIONS] over DHCP's root path
+ * (option 17, same form), as fs/nfs/nfsroot.c combines them. */
+struct lkm_nfsroot {
+	uint32_t server;     /* 0: not named; the boot server is used */
+	char path[256];      /* "%s" stands for the client's name */
+	char opts[256];
+};
+
+int lkm_nfsroot_parse(const char *rootpath, const char *nfsroot,
+		      struct lkm_nfsroot *nr);
+/* mount(2)'s source "SERVER:PATH" (every %s of the path replaced by
+ * nodename) and data: vers=3 unless a version is given, the options,
+ * nolock for v2/v3 unless lock or nolock is given, addr=SERVER. */
+int lkm_nfsroot_mount_args(const struct lkm_nfsroot *nr, uint32_t server,
+			   const char *nodename, char *src, size_t srcsize,
+			   char *data, size_t datasize);
+
+/* What /run/net-DEV.conf says (klibc ipconfig's names, which
+ * initramfs-tools' scripts and users read); NULL strings are empty. */
+struct lkm_netinfo {
+	const char *device, *proto;
+	uint32_t addr, broadcast, netmask, gateway, dns[2], server;
+	const char *hostname, *dnsdomain, *nisdomain, *rootpath, *filename,
+		   *search;
+	unsigned long uptime, lease;
+};
+
+/* The file's text into buf: its length, or -E2BIG. */
+int lkm_netconf_format(const struct lkm_netinfo *ni, char *buf, size_t size);
+
+enum {
+	LKM_DHCP_DISCOVER = 1,
+	LKM_DHCP_OFFER,
+	LKM_DHCP_REQUEST,
+	LKM_DHCP_DECLINE,
+	LKM_DHCP_ACK,
+	LKM_DHCP_NAK,
+};
+#define LKM_DHCP_OPT_TYPE 53
+#define LKM_DHCP_SEARCH_MAX 1024
+
+struct lkm_dhcp_req {
+	int type;                 /* LKM_DHCP_DISCOVER or _REQUEST */
+	uint32_t xid;
+	uint16_t secs;
+	unsigned char mac[6];
+	uint32_t reqip, server_id; /* REQUEST: the offer taken */
+	char hostname[65];        /* "" for none */
+	int clientid_type;        /* -1: no client identifier */
+	char clientid[64];
+};
+
+/* A request into buf (at least 300 bytes): its length, or -E2BIG. */
+int lkm_dhcp_build(unsigned char *buf, size_t size,
+		   const struct lkm_dhcp_req *rq);
+
+struct lkm_dhcp_msg {
+	int type;                 /* LKM_DHCP_*, 0 for a BOOTP reply */
+	uint32_t xid;
+	unsigned hlen;
+	unsigned char chaddr[16];
+	uint32_t yiaddr, siaddr, server_id, netmask, broadcast, router,
+		 dns[2], ntp;
+	uint32_t lease;           /* seconds, 0 when not said */
+	unsigned mtu;
+	char hostname[65], domain[256], nisdomain[256], rootpath[256],
+	     bootfile[129], sname[65], search[512];
+};
+
+/* Read a reply (BOOTREPLY), options in the file and sname fields too when
+ * option 52 says so.  -EINVAL when it is not a sound reply. */
+int lkm_dhcp_parse(const void *pkt, size_t len, struct lkm_dhcp_msg *m);
+
 #endif

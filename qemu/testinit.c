@@ -4,7 +4,9 @@
  * console, and powers the machine off:
  *   uptime, pid, argv, the / line of /proc/mounts, whether / is writable,
  *   /proc/modules, the module parameters named by lkmtest.show=MOD/PARAM,..
- *   on the kernel command line, and every "lkminit:" line of the kernel log
+ *   on the kernel command line, the files named by lkmtest.cat=PATH,..
+ *   (a "cat PATH: LINE" each), a file /NAME written for lkmtest.touch=NAME
+ *   ("touch NAME ok" or the error), and every "lkminit:" line of the kernel log
  *   in dmesg's format (so lkminit-analyze reads the report as it is), with
  *   the log's own stamp of this init's start ("lkmtest: real init started").
  * The boot tests assert on this report, never on what /init says of itself.
@@ -92,6 +94,63 @@ static void report_params(void)
 	}
 }
 
+/* The value of lkmtest.KEY= on the command line (static), or NULL. */
+static char *test_param(const char *key)
+{
+	static char cmdline[4096];
+	char *c = slurp("/proc/cmdline"), *p, want[64];
+
+	if (!c)
+		return NULL;
+	snprintf(cmdline, sizeof(cmdline), " %s", c);
+	snprintf(want, sizeof(want), " lkmtest.%s=", key);
+	p = strstr(cmdline, want);
+	if (!p)
+		return NULL;
+	p += strlen(want);
+	p[strcspn(p, " \n")] = '\0';
+	return p;
+}
+
+/* lkmtest.cat=/run/net-eth0.conf,/etc/issue */
+static void report_files(void)
+{
+	char *list = test_param("cat"), *w, *save = NULL, *line, *lsave;
+
+	for (w = list ? strtok_r(list, ",", &save) : NULL; w;
+	     w = strtok_r(NULL, ",", &save)) {
+		char *text = slurp(w);
+
+		if (!text) {
+			printf("cat %s: <%s>\n", w, strerror(errno));
+			continue;
+		}
+		lsave = NULL;
+		for (line = strtok_r(text, "\n", &lsave); line;
+		     line = strtok_r(NULL, "\n", &lsave))
+			printf("cat %s: %s\n", w, line);
+	}
+}
+
+/* lkmtest.touch=NAME: a file the host can look for after the boot. */
+static void touch_file(void)
+{
+	static const char text[] = "written by the real root\n";
+	char *name = test_param("touch"), path[300];
+	int fd;
+
+	if (!name)
+		return;
+	snprintf(path, sizeof(path), "/%s", name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, text, sizeof(text) - 1) != sizeof(text) - 1 ||
+	    fsync(fd) || close(fd)) {
+		printf("touch %s %s\n", name, strerror(errno));
+		return;
+	}
+	printf("touch %s ok\n", name);
+}
+
 static void report_kmsg(void)
 {
 	char rec[2048];
@@ -152,6 +211,8 @@ int main(int argc, char **argv)
 	}
 	report_modules();
 	report_params();
+	report_files();
+	touch_file();
 	report_kmsg();
 	printf("LKMTEST-END\n");
 	fflush(stdout);

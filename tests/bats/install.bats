@@ -18,6 +18,7 @@ setup_file() {
 
 @test "make install puts every piece in place" {
 	for f in usr/sbin/mkinitrd usr/lib/lkminit/functions usr/lib/lkminit/init \
+		usr/lib/lkminit/lkminit-net \
 		usr/lib/lkminit/hooks/shell usr/lib/lkminit/hooks/fsck usr/lib/lkminit/hooks/microcode \
 		etc/kernel/postinst.d/lkminit etc/kernel/postrm.d/lkminit \
 		usr/lib/kernel/install.d/50-lkminit.install usr/share/man/man8/mkinitrd.8 \
@@ -175,7 +176,7 @@ setup_file() {
 		case $o in *\**) continue ;; esac
 		[[ $man8 == *"$o"* ]] || { echo "mkinitrd(8) lacks $o"; return 1; }
 	done
-	for k in MODULES OMIT COMPRESS CMDLINE HOSTONLY HOOKS; do
+	for k in MODULES OMIT COMPRESS CMDLINE HOSTONLY HOOKS NET; do
 		[[ $man8 == *"$k"* ]] || { echo "mkinitrd(8) lacks $k"; return 1; }
 	done
 	man7=$(MANWIDTH=200 man -l "$LKM_TOP/man/lkminit.7" 2>/dev/null)
