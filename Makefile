@@ -34,7 +34,12 @@ INIT_CFLAGS := $(CFLAGS) $(WARN) $(KLIBC_SYSINC) -DLKMINIT_VERSION='"$(VERSION)"
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
 # noseparate-code: no page of padding between headers, text and rodata
 # (59 KB -> 52 KB); /init is one small static program, not a library.
+# common-page-size=16: the data segment follows the text in the file
+# (mapped at the next page, as ld does for shared objects), instead of
+# starting a page of its own: up to 4 KB less, and /init's size grows
+# with its code, not by pages.
 INIT_LDFLAGS := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code \
+	-Wl,-z,common-page-size=16 \
 	-Wl,--build-id=none
 
 .PHONY: all bench clean check demo deps unit-build fuzz fuzz-build install uninstall

@@ -3,9 +3,11 @@
  * Coldplug: every device sysfs lists without a driver, matched against
  * the image's modules.alias.  Hotplug: the kernel's uevents, read from a
  * netlink socket opened before the coldplug scan so nothing falls between
- * the two.  Each round of new modaliases is planned and loaded at once;
- * loading a driver makes new devices appear (PCI -> virtio -> SCSI host
- * -> SCSI target -> disk), which the next round picks up. */
+ * the two.  New modaliases are planned as they come and handed to the
+ * loader, which runs in the background: loading a driver makes new
+ * devices appear (PCI -> virtio -> SCSI host -> SCSI target -> disk), and
+ * the next link starts as soon as its device is announced, while the
+ * other drivers of the first round are still loading. */
 #include "init.h"
 
 #include <errno.h>
@@ -75,6 +77,7 @@ static void load_batch(struct strv *batch, const char *what)
 	strv_clear(batch);
 }
 
+
 void devices_start(void)
 {
 	ufd = lkm_uevent_open();
@@ -85,6 +88,8 @@ void devices_start(void)
 
 void devices_stop(void)
 {
+	modules_wait(-1);
+	store_umount();
 	if (ufd >= 0)
 		close(ufd);
 	ufd = -1;
@@ -124,24 +129,29 @@ static int drain(struct strv *batch, unsigned *nev)
 	}
 }
 
-/* Wait up to ms for uevents and load what they need.  Returns how many
- * events came (0: quiet), so the caller knows to look for its device. */
+/* Wait up to ms for uevents or the end of a load, and queue what the new
+ * devices need.  Returns how many events came (0: quiet), so the caller
+ * knows to look for its device. */
 unsigned devices_settle(int ms)
 {
 	struct strv batch = { NULL, 0 };
-	struct pollfd p = { ufd, POLLIN, 0 };
+	struct pollfd p[2] = { { ufd, POLLIN, 0 }, { -1, POLLIN, 0 } };
 	unsigned nev = 0;
 
+	if (boot.ld)
+		p[1].fd = lkm_loader_fd(boot.ld);
 	if (ufd < 0 || !boot.ix) {
 		usleep((unsigned)ms * 1000);
 		if (boot.ix)
 			lkm_coldplug("/sys", want, &batch);
 		nev = 1;
-	} else if (poll(&p, 1, ms) > 0 && drain(&batch, &nev) == -ENOBUFS) {
+	} else if (poll(p, 2, ms) > 0 && drain(&batch, &nev) == -ENOBUFS) {
 		say(LKM_LOG_WARNING, "uevents were lost; rescanning sysfs");
 		lkm_coldplug("/sys", want, &batch);
 	}
 	load_batch(&batch, "hotplug");
+	if (boot.ld)
+		lkm_loader_run(boot.ld, 0);
 	return nev;
 }
 
@@ -154,11 +164,13 @@ void devices_load_fs(const char *type)
 	if (!boot.ix || !type || !*type)
 		return;
 	snprintf(alias, sizeof(alias), "fs-%s", type);
-	if (lkm_index_matches(boot.ix, alias) > 0)
-		strv_add(&batch, alias);
-	else if (lkm_index_matches(boot.ix, type) > 0)
-		strv_add(&batch, type);
+	if (lkm_index_matches(boot.ix, alias) <= 0)
+		snprintf(alias, sizeof(alias), "%s", type);
+	if (lkm_index_matches(boot.ix, alias) <= 0)
+		return;
+	strv_add(&batch, alias);
 	load_batch(&batch, type);
+	modules_wait(lkm_index_first_match(boot.ix, alias));
 }
 
 /* PCI mass storage (class 01), USB and Fibre Channel controllers (0c03,

@@ -55,6 +55,7 @@ static void list_modules(void)
 
 void root_missing(const char *spec, long timeout)
 {
+	modules_wait(-1); /* every load ended, and counted */
 	say(LKM_LOG_ERR, "gave up waiting for root=%s after %ld s "
 	    "(rd.timeout=N to wait longer, rootwait to wait forever)",
 	    spec, timeout);

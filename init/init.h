@@ -16,6 +16,7 @@ struct nodisk;
 struct boot {
 	struct lkm_cmdline cl;
 	struct lkm_index *ix; /* NULL when the image has no modules */
+	struct lkm_loader *ld; /* loads in the background; NULL without ix */
 	char **argv;          /* as the kernel gave them to /init */
 	char kver[65];
 	uint64_t t0;          /* when /init started */
@@ -49,8 +50,17 @@ void stage(const char *name);
 /* Lift /dev/kmsg's rate limit for /init's messages (1), put it back (0). */
 void devkmsg_unlimit(int on);
 
-/* Load a plan with rd.loader.jobs workers and report it as what. */
+/* Queue a plan on boot.ld (rd.loader.jobs at once), reported as what. */
 void run_plan(struct lkm_plan *plan, const char *what);
+/* Wait for module i to end; for every queued module when i < 0. */
+void modules_wait(int i);
+
+/* store.c: the image's store of files only some boots need (a squashfs
+ * the kernel reads on demand), mounted when a plan needs one of its
+ * modules, or when store_mount() is called; 0 when it is there. */
+int store_mount(void);
+void store_need(const struct lkm_plan *plan);
+void store_umount(void);
 
 void log_open(void);
 

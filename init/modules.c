@@ -17,22 +17,30 @@ static unsigned jobs(void)
 	return lkm_default_jobs();
 }
 
-/* Load a plan and say how it went. */
+/* Hand a plan to the loader; the module files of the image's store
+ * (modules only some machines need, kept compressed) are mounted first.
+ * Without a loader (no memory for it), load it here and now. */
 void run_plan(struct lkm_plan *plan, const char *what)
 {
 	struct lkm_load_stats st;
 
-	if (!plan->n) {
-		lkm_plan_free(plan);
-		return;
+	store_need(plan);
+	if (!boot.ld || lkm_loader_add(boot.ld, plan, what)) {
+		lkm_load_plan(boot.ix, plan, jobs(), &st);
+		boot.nmodules += st.loaded;
 	}
-	lkm_load_plan(boot.ix, plan, jobs(), &st);
 	lkm_plan_free(plan);
-	boot.nmodules += st.loaded;
-	say(st.failed || st.skipped ? LKM_LOG_NOTICE : LKM_LOG_INFO,
-	    "%s: loaded %u in %llu ms (%u failed, %u skipped)", what,
-	    st.loaded, (unsigned long long)(st.usec / 1000), st.failed,
-	    st.skipped);
+}
+
+/* Wait until module i has ended (for every queued one when i < 0). */
+void modules_wait(int i)
+{
+	while (boot.ld && (i < 0 || lkm_index_state(boot.ix, (size_t)i) ==
+			   LKM_MOD_RUNNING || lkm_index_state(boot.ix, (size_t)i) ==
+			   LKM_MOD_NEW) && lkm_loader_run(boot.ld, 1))
+		;
+	if (boot.ld)
+		boot.nmodules = lkm_loader_stats(boot.ld)->loaded;
 }
 
 /* The filesystem joins the first round too, when it is known: named by
@@ -61,25 +69,30 @@ static size_t listed_filesystems(char (*names)[40], const char **v,
 
 /* The first round: the modules the image lists (MODULES=: what -m, a hook
  * or a host-only build asked for, dm_mod and friends that no device names
- * among them) and the root's filesystem when known, loaded with the
- * drivers coldplug finds rather than one link of the device chain at a
- * time. */
+ * among them), its hints (HINTS=: what the build host's root needed,
+ * tried first on any machine, needed by none) and the root's filesystem
+ * when known, loaded with the drivers coldplug finds rather than one
+ * link of the device chain at a time. */
 static void first_round(void)
 {
-	char *mods = image_conf("MODULES"), *w, *s;
+	char *mods = image_conf("MODULES"), *hints = image_conf("HINTS"), *w, *s;
 	char fs[8][40];
 	const char **v;
 	size_t n = 0;
 
 	/* a word takes at least two bytes of the value, with its space */
-	v = malloc((8 + (mods ? strlen(mods) / 2 + 1 : 0)) * sizeof(*v));
+	v = malloc((8 + (mods ? strlen(mods) / 2 + 1 : 0) +
+		    (hints ? strlen(hints) / 2 + 1 : 0)) * sizeof(*v));
 	if (v) {
 		for (s = mods; s && (w = strtok_r(s, " \t", &s));)
+			v[n++] = w;
+		for (s = hints; s && (w = strtok_r(s, " \t", &s));)
 			v[n++] = w;
 		n += listed_filesystems(fs, v + n, 8);
 	}
 	devices_coldplug(v, n);
 	free(v);
+	free(hints);
 	free(mods);
 }
 
@@ -94,6 +107,7 @@ static void load_forced(void)
 		return;
 	if (!lkm_plan_modules(boot.ix, (const char *const *)names, n, &plan))
 		run_plan(&plan, "rd.driver.pre");
+	modules_wait(-1);
 	lkm_strv_free(names, n);
 }
 
@@ -130,6 +144,8 @@ void load_modules(void)
 	if (err)
 		say(LKM_LOG_ERR, "unable to read the module configuration: %s",
 		    strerror(-err));
+	if (lkm_loader_new(&boot.ld, ix, jobs()))
+		boot.ld = NULL;
 	devices_start();
 	load_forced();
 	first_round();

@@ -69,7 +69,9 @@ void wait_root(struct lkm_blockdev *found)
 				break;
 			last = lkm_now_us();
 		}
-		if (limit && lkm_now_us() - start >= limit)
+		/* rd.timeout counts once the drivers queued have loaded */
+		if (limit && lkm_now_us() - start >= limit &&
+		    !(boot.ld && lkm_loader_run(boot.ld, 0)))
 			(boot.nodisk ? boot.nodisk->missing : root_missing)(spec,
 									timeout);
 		/* devices change only with an event; look again after one,

@@ -77,7 +77,11 @@ void stage_point(const char *name)
 
 	snprintf(dir, sizeof(dir), HOOKS "/%s", name);
 	setenv("LKMINIT_STAGE", name, 1);
-	if ((d = opendir(dir))) {
+	d = opendir(dir);
+	/* a hook or a shell sees the modules queued so far loaded */
+	if (d || (brk && !strcmp(brk, name)))
+		modules_wait(-1);
+	if (d) {
 		while ((de = readdir(d)) && n < 64)
 			if (de->d_name[0] != '.')
 				names[n++] = strdup(de->d_name);

@@ -53,6 +53,7 @@ struct lkm_module {
 	char *opts;          /* while it loads, for the log */
 	const char *skipped_for;
 	uint64_t start_us, end_us;
+	pid_t pid;           /* its worker, while RUNNING */
 };
 
 struct lkm_cfg_opt {

@@ -199,6 +199,26 @@ int lkm_module_load(struct lkm_index *ix, size_t i, const char *opts);
  *   timeline module=NAME start=S.UUUUUU end=S.UUUUUU result=ok|ERRNAME opts="..." */
 int lkm_load_plan(struct lkm_index *ix, const struct lkm_plan *plan,
 		  unsigned jobs, struct lkm_load_stats *st);
+/* Loading in the background: plans are queued as they come, and each
+ * module starts as soon as what it needs is live, whatever plan it came
+ * in.  A plan is reported (as lkm_load_plan does, then "WHAT: loaded N in
+ * T ms (F failed, S skipped)" when what is not NULL) once all of its
+ * modules have ended. */
+struct lkm_loader;
+int lkm_loader_new(struct lkm_loader **l, struct lkm_index *ix, unsigned jobs);
+/* Queue the modules of plan (copied: the caller frees plan). */
+int lkm_loader_add(struct lkm_loader *l, const struct lkm_plan *plan,
+		   const char *what);
+/* Collect ended loads (with block, wait for one if any runs), start what
+ * has become ready; returns how many plans are not done yet (0 too, with
+ * block, when nothing runs and nothing more can start). */
+size_t lkm_loader_run(struct lkm_loader *l, int block);
+/* Readable when a load has ended: poll it with other fds. */
+int lkm_loader_fd(const struct lkm_loader *l);
+/* Totals of the plans reported so far. */
+const struct lkm_load_stats *lkm_loader_stats(const struct lkm_loader *l);
+/* Wait for every running load to end, then free. */
+void lkm_loader_free(struct lkm_loader *l);
 /* The default for jobs: LKM_JOBS_PER_CPU loads per online CPU, at most
  * LKM_JOBS_MAX.  More loads than CPUs, because a load spends much of its
  * time asleep in the kernel (a probe waiting on its device): under QEMU

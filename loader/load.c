@@ -5,12 +5,14 @@
  * starts a module the moment everything it needs is live, up to `jobs` at
  * a time.  Results are logged after the plan, in plan order, so that the
  * messages do not depend on which worker finished first. */
+#define _GNU_SOURCE /* pipe2 */
 #include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/module.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,100 +291,158 @@ static void finish(struct lkm_module *m, int err)
 	m->state = err ? LKM_MOD_FAILED : LKM_MOD_LOADED;
 }
 
-struct runner {
-	struct lkm_index *ix;
-	unsigned jobs, running;
-	pid_t *pids;   /* by plan position; 0 when not running */
-	const struct lkm_plan *plan;
+/* One plan handed to the loader: reported whole, in plan order, once
+ * every module of it has ended. */
+struct batch {
+	size_t *order, n;
+	char *what;
+	uint64_t t0;
 };
 
-/* Start plan position k: inline when jobs is 1 or fork fails. */
-static void start(struct runner *r, size_t k)
+struct lkm_loader {
+	struct lkm_index *ix;
+	unsigned jobs, running;
+	int fd[2];              /* a worker writes a byte to fd[1] as it ends */
+	struct batch *b;
+	size_t nb, capb;
+	struct lkm_load_stats total;
+};
+
+int lkm_loader_new(struct lkm_loader **lp, struct lkm_index *ix, unsigned jobs)
 {
-	struct lkm_module *m = &r->ix->mods[r->plan->order[k]];
-	size_t i = r->plan->order[k];
+	struct lkm_loader *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	l->ix = ix;
+	l->jobs = jobs ? jobs : 1;
+	if (pipe2(l->fd, O_CLOEXEC | O_NONBLOCK)) {
+		free(l);
+		return -errno;
+	}
+	*lp = l;
+	return 0;
+}
+
+int lkm_loader_fd(const struct lkm_loader *l)
+{
+	return l->fd[0];
+}
+
+const struct lkm_load_stats *lkm_loader_stats(const struct lkm_loader *l)
+{
+	return &l->total;
+}
+
+/* Start module i: in a worker, or inline when jobs is 1 or fork fails. */
+static void start(struct lkm_loader *l, size_t i)
+{
+	struct lkm_module *m = &l->ix->mods[i];
 	pid_t pid = -1;
 	int err;
 
-	err = lkm_module_options(r->ix, i, &m->opts);
+	err = lkm_module_options(l->ix, i, &m->opts);
 	m->start_us = lkm_now_us();
 	if (err) {
 		finish(m, err);
 		return;
 	}
-	if (r->jobs > 1)
+	if (l->jobs > 1)
 		pid = fork();
 	if (pid == 0) {
-		err = lkm_module_load(r->ix, i, m->opts);
+		err = lkm_module_load(l->ix, i, m->opts);
+		if (write(l->fd[1], "", 1) < 0) {
+			/* the parent sweeps its workers every second anyway */
+		}
 		_exit(err < 0 && -err < 256 ? -err : err ? EIO : 0);
 	}
 	if (pid < 0) {
-		finish(m, lkm_module_load(r->ix, i, m->opts));
+		finish(m, lkm_module_load(l->ix, i, m->opts));
 		return;
 	}
 	m->state = LKM_MOD_RUNNING;
-	r->pids[k] = pid;
-	r->running++;
+	m->pid = pid;
+	l->running++;
 }
 
-static void reap_one(struct runner *r)
+/* Collect the workers that have ended; with block, wait for one. */
+static void reap(struct lkm_loader *l, int block)
 {
-	int status, err;
-	size_t k;
-	pid_t pid;
+	struct pollfd p = { l->fd[0], POLLIN, 0 };
+	char buf[64];
+	size_t i, got = 0;
+	int status;
 
-	do
-		pid = waitpid(-1, &status, 0);
-	while (pid < 0 && errno == EINTR);
-	if (pid < 0) {
-		r->running = 0; /* no children left: nothing to wait for */
-		return;
-	}
-	for (k = 0; k < r->plan->n; k++) {
-		if (r->pids[k] != pid)
-			continue;
-		err = WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR;
-		finish(&r->ix->mods[r->plan->order[k]], err);
-		r->pids[k] = 0;
-		r->running--;
-		return;
+	while (l->running) {
+		if (block && poll(&p, 1, 1000) < 0 && errno != EINTR)
+			block = 0;
+		while (read(l->fd[0], buf, sizeof(buf)) > 0)
+			;
+		for (i = 0; i < l->ix->nmods; i++) {
+			struct lkm_module *m = &l->ix->mods[i];
+
+			if (m->state != LKM_MOD_RUNNING ||
+			    waitpid(m->pid, &status, WNOHANG) != m->pid)
+				continue;
+			finish(m, WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR);
+			l->running--;
+			got++;
+		}
+		if (got || !block)
+			return;
 	}
 }
 
-/* One pass over the plan: skip what can never load, start what can.
- * Returns how many modules changed state. */
-static size_t schedule(struct runner *r)
+/* One pass over the queued modules: skip what can never load, start what
+ * can.  Returns how many changed state. */
+static size_t schedule(struct lkm_loader *l)
 {
-	size_t k, changed = 0;
+	size_t k, j, changed = 0;
 	const char *dead;
 
-	for (k = 0; k < r->plan->n; k++) {
-		struct lkm_module *m = &r->ix->mods[r->plan->order[k]];
-		int ready;
+	for (k = 0; k < l->nb; k++) {
+		for (j = 0; j < l->b[k].n; j++) {
+			size_t i = l->b[k].order[j];
+			struct lkm_module *m = &l->ix->mods[i];
+			int ready;
 
-		if (m->state != LKM_MOD_NEW)
-			continue;
-		ready = readiness(r->ix, m, &dead);
-		if (ready < 0) {
-			m->state = LKM_MOD_SKIPPED;
-			m->skipped_for = dead;
-			changed++;
-		} else if (ready && r->running < r->jobs) {
-			start(r, k);
-			changed++;
+			if (m->state != LKM_MOD_NEW)
+				continue;
+			ready = readiness(l->ix, m, &dead);
+			if (ready < 0) {
+				m->state = LKM_MOD_SKIPPED;
+				m->skipped_for = dead;
+				changed++;
+			} else if (ready && l->running < l->jobs) {
+				start(l, i);
+				changed++;
+			}
 		}
 	}
 	return changed;
 }
 
-static void report(struct lkm_index *ix, const struct lkm_plan *plan,
+static int pending(const struct lkm_index *ix, const struct batch *b)
+{
+	size_t j;
+
+	for (j = 0; j < b->n; j++) {
+		enum lkm_mod_state s = ix->mods[b->order[j]].state;
+
+		if (s == LKM_MOD_NEW || s == LKM_MOD_RUNNING)
+			return 1;
+	}
+	return 0;
+}
+
+static void report(struct lkm_index *ix, const struct batch *b,
 		   struct lkm_load_stats *st)
 {
 	char ebuf[16];
 	size_t k;
 
-	for (k = 0; k < plan->n; k++) {
-		struct lkm_module *m = &ix->mods[plan->order[k]];
+	for (k = 0; k < b->n; k++) {
+		struct lkm_module *m = &ix->mods[b->order[k]];
 
 		if (m->state == LKM_MOD_SKIPPED) {
 			lkm_warn("skipping %s: it needs %s, which did not load",
@@ -413,26 +473,107 @@ static void report(struct lkm_index *ix, const struct lkm_plan *plan,
 	}
 }
 
+/* Report and drop the batches whose modules have all ended. */
+static void retire(struct lkm_loader *l, struct lkm_load_stats *last)
+{
+	struct lkm_load_stats st;
+	size_t k = 0;
+
+	while (k < l->nb) {
+		struct batch *b = &l->b[k];
+
+		if (pending(l->ix, b)) {
+			k++;
+			continue;
+		}
+		memset(&st, 0, sizeof(st));
+		report(l->ix, b, &st);
+		st.usec = lkm_now_us() - b->t0;
+		if (b->what && b->n)
+			lkm_log(st.failed || st.skipped ? LKM_LOG_NOTICE :
+				LKM_LOG_INFO, "%s: loaded %u in %llu ms (%u failed, "
+				"%u skipped)", b->what, st.loaded,
+				(unsigned long long)(st.usec / 1000), st.failed,
+				st.skipped);
+		l->total.loaded += st.loaded;
+		l->total.failed += st.failed;
+		l->total.skipped += st.skipped;
+		if (last)
+			*last = st;
+		free(b->order);
+		free(b->what);
+		*b = l->b[--l->nb];
+	}
+}
+
+int lkm_loader_add(struct lkm_loader *l, const struct lkm_plan *plan,
+		   const char *what)
+{
+	struct batch *b;
+	int err;
+
+	err = lkm_grow(&l->b, &l->capb, l->nb, sizeof(*b));
+	if (err)
+		return err;
+	b = &l->b[l->nb];
+	b->n = plan->n;
+	b->order = malloc((b->n ? b->n : 1) * sizeof(size_t));
+	if (!b->order)
+		return -ENOMEM;
+	memcpy(b->order, plan->order, b->n * sizeof(size_t));
+	b->what = what ? strdup(what) : NULL;
+	b->t0 = lkm_now_us();
+	l->nb++;
+	schedule(l);
+	return 0;
+}
+
+static size_t run(struct lkm_loader *l, int block, struct lkm_load_stats *last)
+{
+	size_t changed;
+
+	reap(l, block);
+	while ((changed = schedule(l)) && !l->running)
+		;
+	retire(l, last);
+	/* what waits on a module no plan of this loader holds never starts:
+	 * not done, but nothing more will happen to it */
+	return block && !l->running && !changed ? 0 : l->nb;
+}
+
+size_t lkm_loader_run(struct lkm_loader *l, int block)
+{
+	return run(l, block, NULL);
+}
+
+void lkm_loader_free(struct lkm_loader *l)
+{
+	if (!l)
+		return;
+	while (l->running)
+		reap(l, 1);
+	retire(l, NULL);
+	free(l->b);
+	close(l->fd[0]);
+	close(l->fd[1]);
+	free(l);
+}
+
 int lkm_load_plan(struct lkm_index *ix, const struct lkm_plan *plan,
 		  unsigned jobs, struct lkm_load_stats *st)
 {
-	struct runner r = { ix, jobs ? jobs : 1, 0, NULL, plan };
+	struct lkm_loader *l;
 	uint64_t t0 = lkm_now_us();
+	int err;
 
 	memset(st, 0, sizeof(*st));
-	r.pids = calloc(plan->n ? plan->n : 1, sizeof(pid_t));
-	if (!r.pids)
-		return -ENOMEM;
-	for (;;) {
-		size_t changed = schedule(&r);
-
-		if (r.running)
-			reap_one(&r);
-		else if (!changed)
-			break;
-	}
-	free(r.pids);
-	report(ix, plan, st);
+	err = lkm_loader_new(&l, ix, jobs);
+	if (err)
+		return err;
+	err = lkm_loader_add(l, plan, NULL);
+	while (!err && run(l, 1, st))
+		;
+	lkm_loader_free(l);
 	st->usec = lkm_now_us() - t0;
-	return 0;
+	return err;
 }

@@ -25,10 +25,14 @@ setup_file() {
 corrupt_module() {
 	rm -rf "$QEMU_WORK/x"
 	mkdir "$QEMU_WORK/x"
-	(cd "$QEMU_WORK/x" && gzip -dc <"$1" | cpio -id --quiet)
+	# a generic image: its store first (uncompressed), then the gzip archive
+	off=$("$LKM_TOP/mkinitrd/mkinitrd" --list "$1" |
+		sed -n 's/^segment [0-9]*: bytes \([0-9]*\)-[0-9]*, cpio, gzip.*/\1/p')
+	head -c "$off" "$1" >"$2"
+	(cd "$QEMU_WORK/x" && tail -c +"$((off + 1))" "$1" | gzip -dc | cpio -id --quiet)
 	find "$QEMU_WORK/x" -name "$3" -exec truncate -s 2000 {} +
 	(cd "$QEMU_WORK/x" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --quiet | gzip -n) >"$2"
+		cpio -o -H newc -R 0:0 --quiet | gzip -n) >>"$2"
 }
 
 setup() {

@@ -41,12 +41,15 @@ names() {
 
 # conf IMAGE: the image's /etc/lkminit.conf.
 conf() {
-	decompress "$1" | cpio -i --quiet --to-stdout etc/lkminit.conf
+	"$MKINITRD" --list "$1" | sed -n '/^\/etc\/lkminit.conf:$/,$ s/^  //p'
 }
 
-# modules_of IMAGE: the names of the image's modules, sorted.
+# modules_of IMAGE: the names of the image's modules, sorted (those of a
+# generic image's store too: mkinitrd --list reads it).
 modules_of() {
-	names "$1" | sed -n 's|^lib/modules/.*/\([^/]*\)\.ko$|\1|p' | tr - _ | LC_ALL=C sort
+	"$MKINITRD" --list "$1" |
+		awk '/^modules \(/ { m = 1; next } /^[^ ]/ { m = 0 } m { sub(/^  /, ""); print }' |
+		tr - _ | LC_ALL=C sort
 }
 
 # make_packed_tree DIR KVER FMT MOD...: a modules tree at DIR/lib/modules/KVER

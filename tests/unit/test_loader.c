@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -409,6 +410,56 @@ static void test_enodev_quiet_for_alias(void **state)
 	lkm_cmdline_free(&cl);
 }
 
+/* The background loader: a plan queued while another runs starts at once
+ * (a module of it whose dependency is in the earlier plan waits for that
+ * one only), and each plan is reported when its own modules are done. */
+static void test_loader_background(void **state)
+{
+	struct lkm_cmdline cl;
+	struct lkm_index *ix = conf_index(NULL, "", &cl);
+	const char *first[] = { "aic7xxx", "scsi_mod" }, *second[] = { "uas", "nouveau" };
+	struct lkm_loader *l;
+	struct lkm_plan p;
+	const struct fake_call *ai, *ms, *us, *nv;
+	size_t left;
+	int polls = 0;
+
+	*state = ix;
+	fake->delay_us = 50000;
+	assert_int_equal(lkm_loader_new(&l, ix, 8), 0);
+	assert_int_equal(lkm_plan_modules(ix, first, 2, &p), 0);
+	assert_int_equal(lkm_loader_add(l, &p, "one"), 0);
+	lkm_plan_free(&p);
+	/* not waiting: both of the first plan run in the background */
+	assert_int_equal(lkm_loader_run(l, 0), 1);
+	assert_int_equal(lkm_plan_modules(ix, second, 2, &p), 0);
+	assert_int_equal(p.n, 3); /* usb_storage, uas, nouveau: scsi_mod is planned */
+	assert_int_equal(lkm_loader_add(l, &p, "two"), 0);
+	lkm_plan_free(&p);
+	do {
+		struct pollfd pf = { lkm_loader_fd(l), POLLIN, 0 };
+
+		poll(&pf, 1, 1000);
+		left = lkm_loader_run(l, 0);
+		polls++;
+	} while (left && polls < 100);
+	assert_int_equal(left, 0);
+	ai = fake_call_of("aic7xxx");
+	ms = fake_call_of("scsi_mod");
+	us = fake_call_of("usb_storage");
+	nv = fake_call_of("nouveau");
+	/* nouveau did not wait for the first plan to end; usb_storage waited
+	 * for scsi_mod only */
+	assert_true(nv->seq_start < ai->seq_end);
+	assert_true(ms->seq_end < us->seq_start);
+	assert_int_equal(lkm_loader_stats(l)->loaded, 5);
+	assert_non_null(strstr(fake_log, "one: loaded 2 in "));
+	assert_non_null(strstr(fake_log, "two: loaded 3 in "));
+	assert_true(strstr(fake_log, "module=aic7xxx") < strstr(fake_log, "one: loaded"));
+	lkm_loader_free(l);
+	lkm_cmdline_free(&cl);
+}
+
 static void write_gz(const char *path, const void *data, size_t len)
 {
 	unsigned char out[4096];
@@ -511,6 +562,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parallel_respects_dependencies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parallel_output_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enodev_quiet_for_alias, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loader_background, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compressed_modules, setup, teardown),
 		cmocka_unit_test(test_cpu_count),
 	};
