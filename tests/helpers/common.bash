@@ -15,16 +15,39 @@ test_kver() {
 	qemu_kver
 }
 
-# decompress IMAGE: an image's archive, uncompressed, on stdout (an image
-# with an early archive: see mkinitrd --list).
+# main_offset IMAGE: the byte offset of an image's main archive: past an
+# uncompressed early archive (microcode, a generic image's store) and the
+# zeros after it, found as mkinitrd --list finds it; 0 when there is none.
+main_offset() {
+	(
+		# shellcheck source=mkinitrd/functions
+		. "$LKM_TOP/mkinitrd/functions"
+		_size=$(wc -c <"$1")
+		_o=0
+		while [ "$_o" -lt "$_size" ] &&
+			[ "$(od -A n -t x1 -j "$_o" -N 4 -- "$1" | tr -d ' \n')" = 30373037 ]; do
+			walk_cpio "$1" "$_o" >/dev/null
+			skip_zeros "$1" "$_end" "$_size"
+			# an image that is one uncompressed archive: that is the main one
+			[ "$_o" -lt "$_size" ] || _o=0
+			[ "$_o" != 0 ] || break
+		done
+		echo "$_o"
+	)
+}
+
+# decompress IMAGE: an image's main archive, uncompressed, on stdout (see
+# mkinitrd --list for every segment).
 decompress() {
-	case $(od -A n -t x1 -N 4 -- "$1" | tr -d ' \n') in
-	1f8b*) gzip -dc <"$1" ;;
-	28b52ffd) zstd -dcq <"$1" ;;
-	fd377a58) xz -dc <"$1" ;;
-	02214c18) lz4 -dcq <"$1" ;;
-	30373037) cat -- "$1" ;;
-	*) echo "decompress: unknown format: $1" >&2 && return 1 ;;
+	local off
+	off=$(main_offset "$1") || return 1
+	case $(od -A n -t x1 -j "$off" -N 4 -- "$1" | tr -d ' \n') in
+	1f8b*) tail -c +$((off + 1)) -- "$1" | gzip -dc ;;
+	28b52ffd) tail -c +$((off + 1)) -- "$1" | zstd -dcq ;;
+	fd377a58) tail -c +$((off + 1)) -- "$1" | xz -dc ;;
+	02214c18) tail -c +$((off + 1)) -- "$1" | lz4 -dcq ;;
+	30373037) tail -c +$((off + 1)) -- "$1" ;;
+	*) echo "decompress: unknown format at byte $off of $1" >&2 && return 1 ;;
 	esac
 }
 
