@@ -45,6 +45,7 @@ hide() {
 	shift
 	: >"$stub"
 	chmod 0644 "$stub"
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh "$stub" "$(readlink -f "$(command -v "$prog")")" "$@"
 }
 
@@ -69,7 +70,7 @@ hide() {
 	M=$BATS_FILE_TMPDIR/small.mods
 	has_module "$M" dm_mod dm_crypt xts aesni_intel algif_skcipher af_alg \
 		usbhid hid_generic xhci_pci ehci_pci ohci_pci uhci_hcd
-	! grep -q '^padlock' "$M"
+	run ! grep -q '^padlock' "$M"
 	in_modules "$SMALL" dm_mod dm_crypt xts aesni_intel algif_skcipher usbhid hid_generic xhci_pci
 	run -0 conf "$SMALL"
 	[[ $output == *'HOOKS="crypt lvm mdraid"'* ]]
@@ -100,7 +101,7 @@ hide() {
 	[[ $output != *sbin/mdadm* ]]
 	in_modules "$I" dm_mod
 	modules_of "$I" >"$BATS_TEST_TMPDIR/m"
-	! grep -qx -e dm_crypt -e raid1 -e usbhid -e dm_thin_pool "$BATS_TEST_TMPDIR/m"
+	run ! grep -qx -e dm_crypt -e raid1 -e usbhid -e dm_thin_pool "$BATS_TEST_TMPDIR/m"
 }
 
 @test "the stack helper goes to /lib/lkminit/stack when it is built" {
@@ -225,7 +226,7 @@ hide() {
 	cmp "$T/mdadm.conf" "$T/x/etc/mdadm/mdadm.conf"
 	modules_of "$T/h.img" >"$T/m"
 	has_module "$T/m" md_mod raid1
-	! grep -qx -e raid456 -e raid0 -e raid10 "$T/m"
+	run ! grep -qx -e raid456 -e raid0 -e raid10 "$T/m"
 }
 
 @test "generic: the tools in the store, their modules carried but not loaded at boot; STACK=no" {
