@@ -261,15 +261,26 @@ int lkm_uevent_recv(int fd, char *buf, size_t size, struct lkm_uevent *ev);
  * modification time, else its creation time, "2024-01-02-03-04-05-00";
  * squashfs has none). */
 struct lkm_fsinfo {
-	char type[16];   /* ext2 ext3 ext4 xfs btrfs vfat f2fs squashfs iso9660 */
-	char uuid[40];
-	char label[256]; /* UTF-8 */
+	/* ext2 ext3 ext4 xfs btrfs vfat f2fs squashfs iso9660, and what a
+	 * stack starts with: linux_raid_member LVM2_member crypto_LUKS swap
+	 * swsuspend (a hibernation image in swap) */
+	char type[24];
+	char uuid[40];   /* md: the array's; LVM: the PV's, with its dashes */
+	char label[256]; /* UTF-8; md: the array's name */
+	char version[16]; /* blkid's VERSION of the stack types: "1.2", "2" */
+	char subsystem[48]; /* LUKS2 */
 };
 
-/* Recognise the filesystem on an open block device (or image file) from
- * its superblock.  0 when recognised; -ENOENT when no known filesystem is
- * there; -EIO (or another -errno) when it cannot be read. */
+/* Recognise the filesystem (or stack member, or swap) on an open block
+ * device (or image file) from its superblock, as blkid would: an md member
+ * is named as one even where its RAID1 data shows a filesystem.  0 when
+ * recognised; -ENOENT when nothing known is there; -EIO (or another
+ * -errno) when it cannot be read. */
 int lkm_probe_fs(int fd, struct lkm_fsinfo *fi);
+/* Swap or a hibernation image ("swsuspend") whose first page is at byte
+ * off (resume_offset pages into the device, for a swap file).  0 when
+ * one of them is there, -ENOENT when neither is. */
+int lkm_probe_swap(int fd, uint64_t off, struct lkm_fsinfo *fi);
 
 /* ---- partition tables ------------------------------------------------ */
 
@@ -341,10 +352,40 @@ int lkm_find_root(const struct lkm_blockdev *v, size_t n,
  * names escaped as udev does (\xHH). */
 void lkm_blockdev_link(const char *devroot, const struct lkm_blockdev *bd);
 
+/* resume from hibernation: resume= (any form root= takes), resume_offset=
+ * (a swap file's first page, in pages), noresume, rd.resume.timeout=N. */
+enum { LKM_RESUME_NONE, LKM_RESUME_OFF, LKM_RESUME_ON };
+#define LKM_RESUME_TIMEOUT 3 /* s: a resume device waited for, briefly */
+
+struct lkm_resume {
+	int state;              /* NONE: no resume=; OFF: noresume */
+	struct lkm_rootspec dev;
+	uint64_t offset;
+	long timeout;           /* s, 0: look once */
+};
+
+/* Read them from cl.  -EINVAL when resume= or resume_offset= is none of
+ * their forms (state stays NONE: nothing is resumed from a device that
+ * cannot be named). */
+int lkm_resume_parse(const struct lkm_cmdline *cl, struct lkm_resume *r);
+
 /* Split mount options ("ro,noatime,data=ordered") into MS_* bits, set
  * or cleared in *flags, and the rest, comma-joined, for the filesystem. */
 int lkm_mount_options(const char *opts, unsigned long *flags, char *data,
 		      size_t size);
+
+/* ---- console keymap -------------------------------------------------- */
+
+#define LKM_KEYMAP_KEYS 128 /* entries of each keymap `loadkeys -b` writes */
+/* One entry: keymap (modifier combination) table, key index, value. */
+typedef int (*lkm_keymap_fn)(void *ctx, unsigned table, unsigned index,
+			     unsigned value);
+/* Call fn for every entry of a binary keymap (`loadkeys -b`), stopping at
+ * the first non-zero return, which is returned.  The number of keymaps,
+ * or -EINVAL when buf is not a whole binary keymap (checked before any
+ * call). */
+int lkm_keymap_parse(const void *buf, size_t len, lkm_keymap_fn fn,
+		     void *ctx);
 
 /* ---- roots over the network: ip=, nfsroot=, DHCP ---------------------- */
 

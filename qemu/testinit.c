@@ -8,7 +8,14 @@
  *   (a "cat PATH: LINE" each), a file /NAME written for lkmtest.touch=NAME
  *   ("touch NAME ok" or the error), and every "lkminit:" line of the kernel log
  *   in dmesg's format (so lkminit-analyze reads the report as it is), with
- *   the log's own stamp of this init's start ("lkmtest: real init started").
+ *   the log's own stamp of this init's start ("lkmtest: real init started"),
+ *   and the kernel's boot id (the same after a resume from hibernation).
+ * lkmtest.kbent=KEY,..: the plain keymap's entries of these keycodes, read
+ *   back with KDGKBENT on /dev/tty0 ("kbent 21 0x0b7a").
+ * lkmtest.hibernate=DEV: before the report, swapon DEV and write "disk" to
+ *   /sys/power/state ("shutdown" mode: the machine powers off); when the
+ *   write returns (after the next boot resumed the image) the report says
+ *   "hibernate resumed", or the error.
  * The boot tests assert on this report, never on what /init says of itself.
  */
 #include <errno.h>
@@ -16,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/kd.h>
+#include <sys/ioctl.h>
 #include <sys/reboot.h>
 #include <unistd.h>
 
@@ -182,11 +191,76 @@ static void report_kmsg(void)
 	close(fd);
 }
 
+static void report_kbent(void)
+{
+	char *list = test_param("kbent"), *w, *save = NULL;
+	int fd = list ? open("/dev/tty0", O_RDWR | O_NOCTTY) : -1;
+
+	for (w = list ? strtok_r(list, ",", &save) : NULL; w;
+	     w = strtok_r(NULL, ",", &save)) {
+		struct kbentry ke = { 0, (unsigned char)atoi(w), 0 };
+
+		if (fd < 0 || ioctl(fd, KDGKBENT, &ke))
+			printf("kbent %s <%s>\n", w, strerror(errno));
+		else
+			printf("kbent %s 0x%04x\n", w, ke.kb_value);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+int swapon(const char *path, int flags); /* klibc has it, no header */
+
+static int put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), r;
+
+	if (fd < 0)
+		return -1;
+	r = write(fd, val, strlen(val)) < 0 ? -1 : 0;
+	close(fd);
+	return r;
+}
+
+static char bootid[64];
+
+static const char *hibernate(void)
+{
+	static char res[128];
+	char *dev = test_param("hibernate");
+
+	if (!dev)
+		return NULL;
+	if (swapon(dev, 0)) {
+		snprintf(res, sizeof(res), "swapon %s: %s", dev, strerror(errno));
+		return res;
+	}
+	if (put("/sys/power/disk", "shutdown")) {
+		snprintf(res, sizeof(res), "/sys/power/disk: %s", strerror(errno));
+		return res;
+	}
+	printf("\nlkmtest: hibernating to %s, boot id %s\n", dev, bootid);
+	fflush(stdout);
+	sync();
+	if (put("/sys/power/state", "disk")) {
+		snprintf(res, sizeof(res), "/sys/power/state: %s", strerror(errno));
+		return res;
+	}
+	return "resumed";
+}
+
 int main(int argc, char **argv)
 {
 	static const char mark[] = "<6>lkmtest: real init started\n";
-	char *up = slurp("/proc/uptime");
+	char *up, *id = slurp("/proc/sys/kernel/random/boot_id");
+	const char *hib;
 	int i, fd;
+
+	/* slurp's buffer is one: copy what is kept */
+	snprintf(bootid, sizeof(bootid), "%.*s", id ? (int)strcspn(id, "\n") : 1,
+		 id ? id : "?");
+	hib = hibernate();
+	up = slurp("/proc/uptime"); /* after a resume: the resumed instance's */
 
 	fd = open("/dev/kmsg", O_WRONLY);
 	if (fd >= 0) {
@@ -198,6 +272,9 @@ int main(int argc, char **argv)
 	printf("\nLKMTEST-BEGIN\n");
 	printf("uptime %.*s\n", up ? (int)strcspn(up, " ") : 1, up ? up : "?");
 	printf("pid %d\n", (int)getpid());
+	printf("bootid %s\n", bootid);
+	if (hib)
+		printf("hibernate %s\n", hib);
 	printf("argv");
 	for (i = 0; i < argc; i++)
 		printf(" %s", argv[i]);
@@ -212,6 +289,7 @@ int main(int argc, char **argv)
 	report_modules();
 	report_params();
 	report_files();
+	report_kbent();
 	touch_file();
 	report_kmsg();
 	printf("LKMTEST-END\n");
