@@ -33,6 +33,13 @@ setup_file() {
 		>"$QEMU_WORK/mkdisk.log" 2>&1 || { tail -n 20 "$QEMU_WORK/mkdisk.log" >&3; return 1; }
 }
 
+# the boots' logs and reports stay in build/system for a look afterwards
+teardown_file() {
+	[ -n "${QEMU_WORK:-}" ] || return 0
+	mkdir -p "$LKM_TOP/build/system"
+	cp "$QEMU_WORK"/*.log "$QEMU_WORK"/*.report "$LKM_TOP/build/system/" 2>/dev/null || :
+}
+
 setup() {
 	[ "$(id -u)" = 0 ] || skip "the system test makes loop devices and chroots: run as root"
 	# shellcheck source=qemu/lib.sh
@@ -46,7 +53,7 @@ system_boot() {
 	_n=$1 _e=${2:-}
 	qemu-img create -q -f qcow2 -b "$DISK" -F raw "$QEMU_WORK/$_n.qcow2"
 	# shellcheck disable=SC2046 # the accel args are separate words
-	timeout --foreground "${QEMU_TIMEOUT_SYSTEM:-600}" qemu-system-x86_64 \
+	timeout --foreground "${QEMU_TIMEOUT_SYSTEM:-900}" qemu-system-x86_64 \
 		$(qemu_accel_args) -m 1024 -smp "$QEMU_SMP" -nodefaults -no-reboot \
 		-display none -monitor none -serial stdio \
 		${_e:+-smbios type=1,family=$_e} \
@@ -104,7 +111,7 @@ booted_ok() {
 	# it was lkminit's /init, and systemd reports the initrd phase
 	grep -q '^lkminit .*lkminit: switching to root' "$R"
 	grep -q "BOOT_IMAGE=/boot/vmlinuz-$BASE " "$R"
-	grep -Eq '^analyze Startup finished in .* \(initrd\) ' "$R"
+	grep -Eq '^analyze Startup finished in .* \(initrd\) ' "$R" || { cat "$R"; return 1; }
 	# GRUB booted each the entry asked for; initramfs-tools' image did
 	# not run lkminit
 	grep -q "Booting \`lkminit-$BASE'" "$QEMU_WORK/lkminit.log"
@@ -131,6 +138,7 @@ booted_ok() {
 	booted_ok upgrade "$UPGRADE"
 	grep -q "Booting \`lkminit-$UPGRADE'" "$QEMU_WORK/upgrade.log"
 	grep -q '^lkminit .*lkminit: switching to root' "$QEMU_WORK/upgrade.report"
-	grep -Eq '^analyze Startup finished in .* \(initrd\) ' "$QEMU_WORK/upgrade.report"
+	grep -Eq '^analyze Startup finished in .* \(initrd\) ' "$QEMU_WORK/upgrade.report" ||
+		{ cat "$QEMU_WORK/upgrade.report"; return 1; }
 	echo "# upgraded: $(sed -n 's/^analyze Startup finished in //p' "$QEMU_WORK/upgrade.report")" >&3
 }
