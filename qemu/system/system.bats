@@ -48,21 +48,22 @@ setup() {
 
 # system_boot NAME [ENTRY]: boot the disk (through a copy-on-write overlay,
 # so that boots may run side by side) from the BIOS; GRUB boots ENTRY, or
-# its default.  The report goes to $QEMU_WORK/NAME.report.
+# its default.  The console goes to $QEMU_WORK/NAME.log, the report (on the
+# second serial port) to $QEMU_WORK/NAME.report.
 system_boot() {
 	_n=$1 _e=${2:-}
 	qemu-img create -q -f qcow2 -b "$DISK" -F raw "$QEMU_WORK/$_n.qcow2"
 	# shellcheck disable=SC2046 # the accel args are separate words
 	timeout --foreground "${QEMU_TIMEOUT_SYSTEM:-900}" qemu-system-x86_64 \
 		$(qemu_accel_args) -m 1024 -smp "$QEMU_SMP" -nodefaults -no-reboot \
-		-display none -monitor none -serial stdio \
+		-display none -monitor none -serial stdio -serial "file:$QEMU_WORK/$_n.ttyS1" \
 		${_e:+-smbios type=1,family=$_e} \
 		-device virtio-scsi-pci,id=hba -device scsi-hd,drive=d0,bus=hba.0,bootindex=0 \
 		-drive "file=$QEMU_WORK/$_n.qcow2,if=none,format=qcow2,id=d0" \
 		</dev/null >"$QEMU_WORK/$_n.log" 2>&1
 	_rc=$?
 	rm -f "$QEMU_WORK/$_n.qcow2"
-	report "$QEMU_WORK/$_n.log" >"$QEMU_WORK/$_n.report"
+	report "$QEMU_WORK/$_n.ttyS1" >"$QEMU_WORK/$_n.report"
 	return "$_rc"
 }
 
