@@ -261,7 +261,7 @@ int lkm_uevent_recv(int fd, char *buf, size_t size, struct lkm_uevent *ev);
  * modification time, else its creation time, "2024-01-02-03-04-05-00";
  * squashfs has none). */
 struct lkm_fsinfo {
-	char type[16];   /* ext2 ext3 ext4 xfs btrfs vfat f2fs squashfs iso9660 */
+	char type[24];   /* ext2 ext3 ext4 xfs btrfs vfat f2fs squashfs iso9660 */
 	char uuid[40];
 	char label[256]; /* UTF-8 */
 };

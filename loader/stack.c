@@ -188,7 +188,7 @@ static int ct_option(struct lkm_crypttab *ct, const char *o, size_t n)
 	if (ct_number(v + 1, &num))
 		return -EINVAL;
 	if (!strncmp(word, "tries=", 6))
-		ct->tries = (int)num;
+		ct->tries = num ? (int)num : -1; /* 0: ask for ever */
 	else if (!strncmp(word, "keyfile-timeout=", 16))
 		ct->keyfile_timeout = (int)num;
 	else if (!strncmp(word, "keyfile-offset=", 15))
