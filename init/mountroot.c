@@ -119,6 +119,11 @@ void mount_root(const struct lkm_blockdev *bd)
 		return;
 	}
 	snprintf(dev, sizeof(dev), "/dev/%s", bd->name);
+	/* no filesystem type has a '_' or starts "sw": a LUKS, LVM or md
+	 * member, or swap; what is on it is another device */
+	if (strchr(bd->fs.type, '_') || !strncmp(bd->fs.type, "sw", 2))
+		boot_fail("the root %s is %s, not a filesystem: root= must "
+			  "name the device it holds", dev, bd->fs.type);
 	flags = root_flags(data, sizeof(data));
 	if (!types || !*types)
 		types = *bd->fs.type ? bd->fs.type : "ext4";

@@ -34,6 +34,15 @@ int lkm_gunzip(const unsigned char *in, size_t inlen, void **out,
 /* Trim a NUL-terminated string of trailing white space in place. */
 void lkm_rtrim(char *s);
 
+/* probe_stack.c: the probes of stack members, for lkm_probe_fs */
+int lkm_probe_md(int fd, struct lkm_fsinfo *fi);
+int lkm_probe_lvm2(int fd, struct lkm_fsinfo *fi);
+int lkm_probe_luks(int fd, struct lkm_fsinfo *fi);
+int lkm_probe_swap_dev(int fd, struct lkm_fsinfo *fi);
+/* 1 when fi is an md member found at the end of a whole disk, where a
+ * partition ends: the partition's, not the disk's. */
+int lkm_md_in_partition(int fd, const struct lkm_fsinfo *fi);
+
 /* index.c */
 struct lkm_module {
 	char *name;

@@ -261,15 +261,26 @@ int lkm_uevent_recv(int fd, char *buf, size_t size, struct lkm_uevent *ev);
  * modification time, else its creation time, "2024-01-02-03-04-05-00";
  * squashfs has none). */
 struct lkm_fsinfo {
-	char type[24];   /* ext2 ext3 ext4 xfs btrfs vfat f2fs squashfs iso9660 */
-	char uuid[40];
-	char label[256]; /* UTF-8 */
+	/* ext2 ext3 ext4 xfs btrfs vfat f2fs squashfs iso9660, and what a
+	 * stack starts with: linux_raid_member LVM2_member crypto_LUKS swap
+	 * swsuspend (a hibernation image in swap) */
+	char type[24];
+	char uuid[40];   /* md: the array's; LVM: the PV's, with its dashes */
+	char label[256]; /* UTF-8; md: the array's name */
+	char version[16]; /* blkid's VERSION of the stack types: "1.2", "2" */
+	char subsystem[48]; /* LUKS2 */
 };
 
-/* Recognise the filesystem on an open block device (or image file) from
- * its superblock.  0 when recognised; -ENOENT when no known filesystem is
- * there; -EIO (or another -errno) when it cannot be read. */
+/* Recognise the filesystem (or stack member, or swap) on an open block
+ * device (or image file) from its superblock, as blkid would: an md member
+ * is named as one even where its RAID1 data shows a filesystem.  0 when
+ * recognised; -ENOENT when nothing known is there; -EIO (or another
+ * -errno) when it cannot be read. */
 int lkm_probe_fs(int fd, struct lkm_fsinfo *fi);
+/* Swap or a hibernation image ("swsuspend") whose first page is at byte
+ * off (resume_offset pages into the device, for a swap file).  0 when
+ * one of them is there, -ENOENT when neither is. */
+int lkm_probe_swap(int fd, uint64_t off, struct lkm_fsinfo *fi);
 
 /* ---- partition tables ------------------------------------------------ */
 

@@ -438,14 +438,18 @@ static int probe_vfat(int fd, struct lkm_fsinfo *fi)
 	return 0;
 }
 
-/* squashfs and xfs first: their magics are at sector 0, which any later
+/* md first, as blkid does: a RAID1 member with its superblock at the end
+ * shows the array's filesystem at its start.  LVM and LUKS labels are at
+ * sector 0 too, and their tools wipe what was there.
+ * squashfs and xfs next: their magics are at sector 0, which any later
  * mkfs or image overwrites, while ext's two-byte magic at 1080, btrfs's
  * at 64 KiB and the ISO descriptors at 32 KiB can outlive a reformat (ext
  * before btrfs: mke2fs leaves 64 KiB alone, mkfs.btrfs clears the start).
  * vfat, a plausibility check of a BPB rather than a magic, comes last. */
 static int (*const probes[])(int, struct lkm_fsinfo *) = {
+	lkm_probe_md, lkm_probe_lvm2, lkm_probe_luks,
 	probe_squashfs, probe_xfs, probe_ext, probe_f2fs, probe_btrfs,
-	probe_iso9660, probe_vfat,
+	probe_iso9660, lkm_probe_swap_dev, probe_vfat,
 };
 
 int lkm_probe_fs(int fd, struct lkm_fsinfo *fi)

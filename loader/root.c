@@ -304,7 +304,9 @@ int lkm_blockdev_read(const char *sysroot, const char *devroot,
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0; /* listed, node not there yet: no filesystem known */
-	lkm_probe_fs(fd, &bd->fs);
+	if (!lkm_probe_fs(fd, &bd->fs) && !bd->partition &&
+	    lkm_md_in_partition(fd, &bd->fs))
+		memset(&bd->fs, 0, sizeof(bd->fs));
 	close(fd);
 	return 0;
 }

@@ -46,6 +46,40 @@ truncate -s 64M f.img && mkfs.f2fs -q -f -l f2 f.img >/dev/null && seed f2fs f.i
 mksquashfs d s.img -noappend -quiet >/dev/null && seed squashfs s.img
 xorriso -as mkisofs -quiet -J -V iso -o i.img d 2>/dev/null && seed iso9660 i.img
 
+# stack members and swap (issue 10): what mkswap, cryptsetup and pvcreate
+# write; md superblocks laid out as md_p.h has them (this kernel has no md
+# driver for mdadm to make one), 1.2 at 4 KiB and 0.90 at the end of a
+# 128 KiB disk
+truncate -s 1M sw.img && mkswap -q -f -L sw sw.img 2>/dev/null && seed swap sw.img
+cp sw.img hib.img && printf 'SWAPSPACE2S1SUSPEND\0' |
+	dd of=hib.img bs=1 seek=4076 conv=notrunc status=none && seed swsuspend hib.img
+printf pass >key
+truncate -s 4M l1.img && cryptsetup luksFormat -q --key-file key --type luks1 \
+	--pbkdf-force-iterations 1000 l1.img && seed luks1 l1.img
+truncate -s 20M l2.img && cryptsetup luksFormat -q --key-file key --type luks2 \
+	--pbkdf-memory 8192 --pbkdf-force-iterations 4 --label l2 --subsystem s l2.img &&
+	seed luks2 l2.img
+truncate -s 4M pv.img
+if lo=$(losetup -f --show pv.img 2>/dev/null); then
+	pvcreate -q -ff -y --norestorefile "$lo" </dev/null >/dev/null 2>&1 || :
+	losetup -d "$lo"
+fi
+if head -c 2048 pv.img | grep -q LABELONE; then
+	seed lvm2 pv.img
+else
+	echo "seeds.bash: no LVM2 seed (pvcreate needs root and a loop device)" >&2
+fi
+# magic 0xa92b4efc, version 1, set_uuid, set_name; super_offset 8
+truncate -s 64K md12.img
+{ printf '\374N+\251\001\0\0\0\0\0\0\0\0\0\0\0'; printf '0123456789abcdefhost:md0'; } |
+	dd of=md12.img bs=1 seek=4096 conv=notrunc status=none
+printf '\010' | dd of=md12.img bs=1 seek=$((4096 + 144)) conv=notrunc status=none
+cp md12.img "$out/probe/md12"
+truncate -s 128K md0.img
+{ printf '\374N+\251\0\0\0\0Z\0\0\0\0\0\0\0\0\0\0\0ABCD'; } |
+	dd of=md0.img bs=1 seek=65536 conv=notrunc status=none
+cp md0.img "$out/probe/md090"
+
 # 128-sector disks: GPT with names, MBR with two logical partitions
 truncate -s 64K g.img
 printf 'label: gpt\nfirst-lba: 34\nstart=34, size=16, name="one"\nstart=50, size=16, name="two"\n' |
