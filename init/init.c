@@ -40,6 +40,7 @@ int main(int argc, char **argv)
 	stage_point("modules");
 	stage("rootwait");
 	wait_root(&root);
+	resume_check();
 	stage("mount");
 	stage_point("premount");
 	mount_root(&root);

@@ -138,6 +138,16 @@ int resume_try(const char *devname) __attribute__((weak));
 /* diag.c: explain a root that never came, then boot_fail(). */
 void root_missing(const char *spec, long timeout) __attribute__((noreturn));
 
+/* resume.c: resume from the hibernation image resume= names.
+ * resume_try: the device devname ("dm-0" or "/dev/dm-0") appeared and is
+ * the one resume= names (the stack step calls it for dm devices): if it
+ * holds an image, resume, and never return; 0 when there is none (or
+ * noresume, or it was tried already), -errno when resuming failed.
+ * resume_check: wait up to rd.resume.timeout for the device, then try it;
+ * called before the root is mounted. */
+int resume_try(const char *devname);
+void resume_check(void);
+
 /* switchroot.c */
 void switch_root_and_exec(const char *newroot) __attribute__((noreturn));
 

@@ -357,6 +357,23 @@ int lkm_find_root(const struct lkm_blockdev *v, size_t n,
  * names escaped as udev does (\xHH). */
 void lkm_blockdev_link(const char *devroot, const struct lkm_blockdev *bd);
 
+/* resume from hibernation: resume= (any form root= takes), resume_offset=
+ * (a swap file's first page, in pages), noresume, rd.resume.timeout=N. */
+enum { LKM_RESUME_NONE, LKM_RESUME_OFF, LKM_RESUME_ON };
+#define LKM_RESUME_TIMEOUT 3 /* s: a resume device waited for, briefly */
+
+struct lkm_resume {
+	int state;              /* NONE: no resume=; OFF: noresume */
+	struct lkm_rootspec dev;
+	uint64_t offset;
+	long timeout;           /* s, 0: look once */
+};
+
+/* Read them from cl.  -EINVAL when resume= or resume_offset= is none of
+ * their forms (state stays NONE: nothing is resumed from a device that
+ * cannot be named). */
+int lkm_resume_parse(const struct lkm_cmdline *cl, struct lkm_resume *r);
+
 /* Split mount options ("ro,noatime,data=ordered") into MS_* bits, set
  * or cleared in *flags, and the rest, comma-joined, for the filesystem. */
 int lkm_mount_options(const char *opts, unsigned long *flags, char *data,

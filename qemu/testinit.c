@@ -8,7 +8,12 @@
  *   (a "cat PATH: LINE" each), a file /NAME written for lkmtest.touch=NAME
  *   ("touch NAME ok" or the error), and every "lkminit:" line of the kernel log
  *   in dmesg's format (so lkminit-analyze reads the report as it is), with
- *   the log's own stamp of this init's start ("lkmtest: real init started").
+ *   the log's own stamp of this init's start ("lkmtest: real init started"),
+ *   and the kernel's boot id (the same after a resume from hibernation).
+ * lkmtest.hibernate=DEV: before the report, swapon DEV and write "disk" to
+ *   /sys/power/state ("shutdown" mode: the machine powers off); when the
+ *   write returns (after the next boot resumed the image) the report says
+ *   "hibernate resumed", or the error.
  * The boot tests assert on this report, never on what /init says of itself.
  */
 #include <errno.h>
@@ -182,11 +187,58 @@ static void report_kmsg(void)
 	close(fd);
 }
 
+int swapon(const char *path, int flags); /* klibc has it, no header */
+
+static int put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), r;
+
+	if (fd < 0)
+		return -1;
+	r = write(fd, val, strlen(val)) < 0 ? -1 : 0;
+	close(fd);
+	return r;
+}
+
+static char bootid[64];
+
+static const char *hibernate(void)
+{
+	static char res[128];
+	char *dev = test_param("hibernate");
+
+	if (!dev)
+		return NULL;
+	if (swapon(dev, 0)) {
+		snprintf(res, sizeof(res), "swapon %s: %s", dev, strerror(errno));
+		return res;
+	}
+	if (put("/sys/power/disk", "shutdown")) {
+		snprintf(res, sizeof(res), "/sys/power/disk: %s", strerror(errno));
+		return res;
+	}
+	printf("\nlkmtest: hibernating to %s, boot id %s\n", dev, bootid);
+	fflush(stdout);
+	sync();
+	if (put("/sys/power/state", "disk")) {
+		snprintf(res, sizeof(res), "/sys/power/state: %s", strerror(errno));
+		return res;
+	}
+	return "resumed";
+}
+
 int main(int argc, char **argv)
 {
 	static const char mark[] = "<6>lkmtest: real init started\n";
-	char *up = slurp("/proc/uptime");
+	char *up, *id = slurp("/proc/sys/kernel/random/boot_id");
+	const char *hib;
 	int i, fd;
+
+	/* slurp's buffer is one: copy what is kept */
+	snprintf(bootid, sizeof(bootid), "%.*s", id ? (int)strcspn(id, "\n") : 1,
+		 id ? id : "?");
+	hib = hibernate();
+	up = slurp("/proc/uptime"); /* after a resume: the resumed instance's */
 
 	fd = open("/dev/kmsg", O_WRONLY);
 	if (fd >= 0) {
@@ -198,6 +250,9 @@ int main(int argc, char **argv)
 	printf("\nLKMTEST-BEGIN\n");
 	printf("uptime %.*s\n", up ? (int)strcspn(up, " ") : 1, up ? up : "?");
 	printf("pid %d\n", (int)getpid());
+	printf("bootid %s\n", bootid);
+	if (hib)
+		printf("hibernate %s\n", hib);
 	printf("argv");
 	for (i = 0; i < argc; i++)
 		printf(" %s", argv[i]);
