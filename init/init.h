@@ -130,10 +130,6 @@ uint64_t stack_paused(void);
 void stack_report(void);
 /* Stop the helper (term: now, whatever it waits for). */
 void stack_stop(int term);
-/* resume.c (the native branch): resume from the hibernation image on
- * devname, if it holds one; returns only when it does not.  Weak until
- * that branch is merged. */
-int resume_try(const char *devname) __attribute__((weak));
 
 /* diag.c: explain a root that never came, then boot_fail(). */
 void root_missing(const char *spec, long timeout) __attribute__((noreturn));

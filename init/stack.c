@@ -71,7 +71,7 @@ void stack_see(const struct lkm_blockdev *bd)
 	/* a swap holding a hibernation image, inside a dm device: resume
 	 * before any layer above it writes */
 	res = lkm_cmdline_value(&boot.cl, "resume");
-	if (res && resume_try && !lkm_rootspec_parse(res, &rs) &&
+	if (res && !lkm_rootspec_parse(res, &rs) &&
 	    lkm_rootspec_match(&rs, bd))
 		resume_try(bd->name);
 	if (strstr("crypto_LUKS LVM2_member linux_raid_member", t) && start() &&
