@@ -153,6 +153,11 @@ static const struct {
 	{ "submit-from-crypt-cpus", LKM_CT_SUBMIT_CPUS },
 };
 
+static const char *const ct_header[] = {
+	"cipher=", "hash=", "size=", "offset=", "skip=", "sector-size=",
+	"key-slot=", "keyslot=", "timeout=",
+};
+
 static int ct_number(const char *v, long *out)
 {
 	char *end;
@@ -185,6 +190,11 @@ static int ct_option(struct lkm_crypttab *ct, const char *o, size_t n)
 		}
 	if (!v)
 		return -EINVAL;
+	/* LUKS keeps these in its header; they matter to plain mode only,
+	 * which is not opened at boot: known, nothing to do */
+	for (k = 0; k < ARRAY_SIZE(ct_header); k++)
+		if (!strncmp(word, ct_header[k], strlen(ct_header[k])))
+			return 0;
 	if (ct_number(v + 1, &num))
 		return -EINVAL;
 	if (!strncmp(word, "tries=", 6))

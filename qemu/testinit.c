@@ -10,12 +10,15 @@
  *   in dmesg's format (so lkminit-analyze reads the report as it is), with
  *   the log's own stamp of this init's start ("lkmtest: real init started"),
  *   and the kernel's boot id (the same after a resume from hibernation).
+ * Stacked devices: "dm dm-N NAME" for each device-mapper device, "md mdN
+ *   LEVEL DEGRADED RAID_DISKS" for each md array.
  * lkmtest.hibernate=DEV: before the report, swapon DEV and write "disk" to
  *   /sys/power/state ("shutdown" mode: the machine powers off); when the
  *   write returns (after the next boot resumed the image) the report says
  *   "hibernate resumed", or the error.
  * The boot tests assert on this report, never on what /init says of itself.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -187,6 +190,40 @@ static void report_kmsg(void)
 	close(fd);
 }
 
+/* The stacked devices the real root sees: "dm dm-N NAME" from
+ * /sys/block/dm-N/dm/name, "md mdN LEVEL DEGRADED RAID_DISKS" from
+ * /sys/block/mdN/md/ (an md array's /proc/mdstat comes by lkmtest.cat). */
+static void report_stack(void)
+{
+	static const char *const md_attrs[] = { "level", "degraded", "raid_disks" };
+	char path[300], *v;
+	struct dirent *de;
+	size_t k;
+	DIR *d = opendir("/sys/block");
+
+	while (d && (de = readdir(d))) {
+		if (!strncmp(de->d_name, "dm-", 3)) {
+			snprintf(path, sizeof(path), "/sys/block/%s/dm/name",
+				 de->d_name);
+			v = slurp(path);
+			printf("dm %s %.*s\n", de->d_name,
+			       v ? (int)strcspn(v, "\n") : 1, v ? v : "?");
+		} else if (!strncmp(de->d_name, "md", 2)) {
+			printf("md %s", de->d_name);
+			for (k = 0; k < sizeof(md_attrs) / sizeof(md_attrs[0]); k++) {
+				snprintf(path, sizeof(path), "/sys/block/%s/md/%s",
+					 de->d_name, md_attrs[k]);
+				v = slurp(path);
+				printf(" %.*s", v ? (int)strcspn(v, "\n") : 1,
+				       v ? v : "?");
+			}
+			printf("\n");
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 int swapon(const char *path, int flags); /* klibc has it, no header */
 
 static int put(const char *path, const char *val)
@@ -267,6 +304,7 @@ int main(int argc, char **argv)
 	report_modules();
 	report_params();
 	report_files();
+	report_stack();
 	touch_file();
 	report_kmsg();
 	printf("LKMTEST-END\n");

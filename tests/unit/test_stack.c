@@ -52,6 +52,11 @@ static void test_crypttab_fields(void **state)
 	assert_int_equal(ct.flags, LKM_CT_INITRAMFS | LKM_CT_NOAUTO |
 			 LKM_CT_NOFAIL);
 	assert_string_equal(ct.unknown, "bogus,frobnicate=1");
+	/* what LUKS keeps in its header is known, and nothing to do */
+	assert_int_equal(lkm_crypttab_line("x /dev/sdc none cipher=aes-xts-plain64,"
+					   "size=512,hash=sha256,luks", &ct), 0);
+	assert_string_equal(ct.unknown, "");
+	assert_int_equal(ct.flags, LKM_CT_LUKS);
 	/* a fifth field is not crypttab's */
 	assert_int_equal(lkm_crypttab_line("x /dev/sdc none luks extra", &ct), 0);
 	assert_string_equal(ct.unknown, "extra");
