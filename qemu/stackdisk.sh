@@ -50,7 +50,10 @@ lvm_disk() {
 	LVM_SUPPRESS_FD_WARNINGS=1 vgexport -q --config "$STACK_LVM_CONFIG" "$_vg" >/dev/null 2>&1
 	LVM_SUPPRESS_FD_WARNINGS=1 vgimport -q --config "$STACK_LVM_CONFIG" "$_vg" >/dev/null 2>&1
 	losetup -d "$_loop"
-	[ "$_r" = 0 ] && [ -n "$_pe" ] || { echo "lvm_disk: unable to make $_out" >&2; return 1; }
+	if [ "$_r" != 0 ] || [ -z "$_pe" ]; then
+		echo "lvm_disk: unable to make $_out" >&2
+		return 1
+	fi
 	dd if="$_pl" of="$_out" bs=1M seek=$((_pe / 1048576)) conv=notrunc,sparse status=none
 }
 
