@@ -14,29 +14,13 @@ BIG_UUID=7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d
 PASS=lkm-Passphrase.7
 
 # boot NAME DISK "CMDLINE" [ANSWER...]: boot DISK on virtio-scsi with
-# the image $IMG, console in NAME.log; each ANSWER is typed (with a CR)
-# once the next passphrase prompt has shown in the log, none before.
+# the image $IMG, console in NAME.log; each ANSWER is typed once the next
+# passphrase prompt has shown in the log, none before.
 boot() {
-	local name=$1 disk=$2 cmdline=$3 log=$QEMU_WORK/$1.log fifo=$QEMU_WORK/$1.in n=0 a pid
+	local name=$1 disk=$2 cmdline=$3
 	shift 3
-	rm -f "$log" "$fifo"
-	mkfifo "$fifo"
-	# held open for writing, so QEMU never sees the end of its input
-	exec 7<>"$fifo"
-	QEMU_STDIN=$fifo qemu_boot_scsi "$log" "$IMG" "panic=1 $cmdline" "$disk" &
-	pid=$!
-	for a in "$@"; do
-		n=$((n + 1))
-		while [ "$(grep -ac 'lkminit: passphrase for' "$log" 2>/dev/null || :)" -lt "$n" ]; do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.2
-		done
-		printf '%s\r' "$a" >&7
-	done
-	wait "$pid"
-	echo $? >"$log.rc"
-	exec 7>&-
-	report "$log" >"$QEMU_WORK/$name.report"
+	qemu_boot_typing "$QEMU_WORK/$name.log" "$IMG" "panic=1 $cmdline" "$disk" 'lkminit: passphrase for' "$@"
+	report "$QEMU_WORK/$name.log" >"$QEMU_WORK/$name.report"
 }
 
 setup_file() {
@@ -59,26 +43,20 @@ setup_file() {
 
 	export IMG=$QEMU_WORK/lkm.img
 	make_image "$IMG" -m "$QEMU_MODULES" --hook crypt,lvm
-	boot luks "$QEMU_WORK/luks.img" "rd.timeout=60 root=UUID=$ROOT_UUID \
-		rd.luks.uuid=$LUKS_UUID" wrong-one "$PASS"
+	boot luks "$QEMU_WORK/luks.img" "rd.timeout=60 root=UUID=$ROOT_UUID rd.luks.uuid=$LUKS_UUID" wrong-one "$PASS"
 	boot lvm "$QEMU_WORK/lvm.img" "rd.timeout=60 root=/dev/mapper/lkm--vg-root"
-	boot lvmluks "$QEMU_WORK/lvm-luks.img" "rd.timeout=60 root=/dev/lkmvg/root \
-		rd.luks.name=$LUKS_UUID=cryptlvm rd.lvm.lv=lkmvg/root" "$PASS"
-	boot wronguuid "$QEMU_WORK/luks.img" "rd.timeout=10 root=UUID=$ROOT_UUID \
-		rd.luks.uuid=00000000-1111-4222-8333-444444444444"
-	printf 'cryptroot UUID=%s %s luks,discard\n' "$LUKS_UUID" "$QEMU_WORK/root.key" \
-		>"$QEMU_WORK/crypttab"
+	boot lvmluks "$QEMU_WORK/lvm-luks.img" "rd.timeout=60 root=/dev/lkmvg/root rd.luks.name=$LUKS_UUID=cryptlvm rd.lvm.lv=lkmvg/root" "$PASS"
+	boot wronguuid "$QEMU_WORK/luks.img" "rd.timeout=10 root=UUID=$ROOT_UUID rd.luks.uuid=00000000-1111-4222-8333-444444444444"
+	printf 'cryptroot UUID=%s %s luks,discard\n' "$LUKS_UUID" "$QEMU_WORK/root.key" >"$QEMU_WORK/crypttab"
 	IMG=$QEMU_WORK/key.img
 	make_image "$IMG" -m "$QEMU_MODULES" --hook crypt --crypttab "$QEMU_WORK/crypttab" 2>/dev/null
 	boot keyfile "$QEMU_WORK/luks-key.img" "rd.timeout=60 root=/dev/mapper/cryptroot"
 	# cryptsetup's default argon2id memory cost (1 GiB; the iterations
 	# forced to the least, 4, so that TCG's time stays bounded) in a
 	# 1.5 GiB guest: an unlock that ran out of memory would show here
-	luks_disk "$QEMU_WORK/big.img" "$QEMU_WORK/root.fs" "$BIG_UUID" "$PASS" \
-		--pbkdf-memory 1048576 --pbkdf-force-iterations 4
+	luks_disk "$QEMU_WORK/big.img" "$QEMU_WORK/root.fs" "$BIG_UUID" "$PASS" --pbkdf-memory 1048576 --pbkdf-force-iterations 4
 	IMG=$QEMU_WORK/lkm.img
-	QEMU_MEM=1536 QEMU_TIMEOUT=600 boot big "$QEMU_WORK/big.img" "rd.timeout=400 \
-		root=UUID=$ROOT_UUID" "$PASS"
+	QEMU_MEM=1536 QEMU_TIMEOUT=600 boot big "$QEMU_WORK/big.img" "rd.timeout=400 root=UUID=$ROOT_UUID" "$PASS"
 	for b in luks lvm lvmluks wronguuid keyfile big; do
 		echo "# $b: status $(cat "$QEMU_WORK/$b.log.rc")" >&3
 	done
@@ -105,10 +83,8 @@ ended() {
 	ended luks
 	has luks "rootmount /dev/dm-0 ext4 ro,relatime"
 	has luks "dm dm-0 luks-$LUKS_UUID"
-	grep -q "kmsg .*lkminit: no key slot of luks-$LUKS_UUID opens with that passphrase" \
-		"$QEMU_WORK/luks.report"
-	grep -q "kmsg .*lkminit: opened /dev/sda as /dev/mapper/luks-$LUKS_UUID" \
-		"$QEMU_WORK/luks.report"
+	grep -q "kmsg .*lkminit: no key slot of luks-$LUKS_UUID opens with that passphrase" "$QEMU_WORK/luks.report"
+	grep -q "kmsg .*lkminit: opened /dev/sda as /dev/mapper/luks-$LUKS_UUID" "$QEMU_WORK/luks.report"
 	# asked twice, naming the mapping and the device
 	[ "$(grep -ac "lkminit: passphrase for luks-$LUKS_UUID (/dev/sda): " "$QEMU_WORK/luks.log")" = 2 ]
 }

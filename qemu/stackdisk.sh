@@ -103,3 +103,37 @@ luks_add_key() {
 	printf '%s' "$2" | cryptsetup luksAddKey -q --pbkdf argon2id --pbkdf-memory 65536 \
 		--pbkdf-force-iterations 4 --key-file=- "$1" "$3"
 }
+
+# qemu_boot_typing LOG IMAGE "CMDLINE" DISK PROMPT ANSWER...: qemu_boot_scsi
+# with the serial console read from a fifo; each ANSWER is typed (with a
+# CR) once PROMPT (a grep -E pattern) has shown in LOG one more time, never
+# before.  The host-side wait from seeing a prompt to typing is summed in
+# LOG.typed (ms).  QEMU's status goes to LOG.rc.
+qemu_boot_typing() {
+	_qlog=$1 _qimg=$2 _qcmd=$3 _qdisk=$4 _qprompt=$5
+	shift 5
+	rm -f "$_qlog" "$_qlog.in"
+	mkfifo "$_qlog.in"
+	# held open for writing, so QEMU never sees the end of its input
+	exec 7<>"$_qlog.in"
+	QEMU_STDIN=$_qlog.in qemu_boot_scsi "$_qlog" "$_qimg" "$_qcmd" "$_qdisk" &
+	_qpid=$!
+	_qn=0 _qwait=0
+	for _qa in "$@"; do
+		_qn=$((_qn + 1))
+		while :; do
+			_qc=$(grep -acE "$_qprompt" "$_qlog" 2>/dev/null)
+			[ "${_qc:-0}" -lt "$_qn" ] || break
+			kill -0 "$_qpid" 2>/dev/null || break
+			sleep 0.05
+		done
+		_qt0=$(date +%s%N)
+		printf '%s\r' "$_qa" >&7
+		_qwait=$((_qwait + ($(date +%s%N) - _qt0) / 1000000))
+	done
+	wait "$_qpid"
+	echo $? >"$_qlog.rc"
+	echo "$_qwait" >"$_qlog.typed"
+	exec 7>&-
+	rm -f "$_qlog.in"
+}

@@ -86,7 +86,7 @@ int stack_ask(const char *prompt, char *buf, size_t size)
 		t = saved;
 		t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
 		t.c_lflag |= ICANON | ECHONL;
-		echo_off = !tcsetattr(console, TCSAFLUSH, &t);
+		echo_off = !tcsetattr(console, TCSANOW, &t);
 	}
 	/* tell /init that the time from here on is the user's, not the boot's */
 	if (write(3, "P", 1) < 0)
