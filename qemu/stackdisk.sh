@@ -11,7 +11,8 @@
 # The md disks (mdadm needs md in the kernel) come from qemu/builder.
 # Sourced after qemu/lib.sh.
 
-STACK_LVM_CONFIG='devices { use_devicesfile=0 obtain_device_list_from_udev=0 }'
+# no backups or archives in the host's /etc/lvm of a VG that lives in a file
+STACK_LVM_CONFIG='devices { use_devicesfile=0 obtain_device_list_from_udev=0 } backup { backup=0 archive=0 }'
 
 # lvm_disk OUT PAYLOAD VG LV: a disk that is one PV of VG, holding LV
 # (4 MiB extents) whose contents are PAYLOAD.
@@ -107,32 +108,39 @@ luks_add_key() {
 # qemu_boot_typing LOG IMAGE "CMDLINE" DISK PROMPT ANSWER...: qemu_boot_scsi
 # with the serial console read from a fifo; each ANSWER is typed (with a
 # CR) once PROMPT (a grep -E pattern) has shown in LOG one more time, never
-# before.  The host-side wait from seeing a prompt to typing is summed in
+# before; QEMU_DISK2 is a second disk on the same controller.  The
+# host-side wait from seeing a prompt to typing is summed in
 # LOG.typed (ms).  QEMU's status goes to LOG.rc.
 qemu_boot_typing() {
 	_qlog=$1 _qimg=$2 _qcmd=$3 _qdisk=$4 _qprompt=$5
 	shift 5
-	rm -f "$_qlog" "$_qlog.in"
+	rm -f "$_qlog" "$_qlog.in" "$_qlog.typing"
 	mkfifo "$_qlog.in"
 	# held open for writing, so QEMU never sees the end of its input
 	exec 7<>"$_qlog.in"
-	QEMU_STDIN=$_qlog.in qemu_boot_scsi "$_qlog" "$_qimg" "$_qcmd" "$_qdisk" &
+	# shellcheck disable=SC2086 # QEMU_DISK2's args are words
+	QEMU_STDIN=$_qlog.in qemu_boot_scsi "$_qlog" "$_qimg" "$_qcmd" "$_qdisk" \
+		${QEMU_DISK2:+-drive file=$QEMU_DISK2,if=none,format=raw,id=d1 \
+		-device scsi-hd,drive=d1,bus=hba.0} &
 	_qpid=$!
 	_qn=0 _qwait=0
 	for _qa in "$@"; do
 		_qn=$((_qn + 1))
 		while :; do
-			_qc=$(grep -acE "$_qprompt" "$_qlog" 2>/dev/null)
+			# (grep fails when nothing matches yet: not an error, under set -e)
+			_qc=$(grep -acE "$_qprompt" "$_qlog" 2>/dev/null || :)
 			[ "${_qc:-0}" -lt "$_qn" ] || break
 			kill -0 "$_qpid" 2>/dev/null || break
 			sleep 0.05
 		done
 		_qt0=$(date +%s%N)
+		echo "typing answer $_qn at $_qt0, prompts seen ${_qc:-0}" >>"$_qlog.typing"
 		printf '%s\r' "$_qa" >&7
 		_qwait=$((_qwait + ($(date +%s%N) - _qt0) / 1000000))
 	done
-	wait "$_qpid"
-	echo $? >"$_qlog.rc"
+	_qrc=0
+	wait "$_qpid" || _qrc=$?
+	echo "$_qrc" >"$_qlog.rc"
 	echo "$_qwait" >"$_qlog.typed"
 	exec 7>&-
 	rm -f "$_qlog.in"
