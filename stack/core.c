@@ -589,9 +589,10 @@ static void md_run(const char *md)
 				  NULL };
 	int have, want, r;
 
-	md_count(md, &have, &want);
 	snprintf(dev, sizeof(dev), "%s/%s", st.dev, md);
 	r = stack_run(argv, NULL, 0);
+	/* an array not yet run may not know its size: counted after */
+	md_count(md, &have, &want);
 	if (r)
 		say(LKM_LOG_ERR, "unable to start the md array %s with %d of %d "
 		    "members: mdadm --run status %d", dev, have, want, r);
