@@ -128,6 +128,16 @@ int lkm_rootspec_parse(const char *s, struct lkm_rootspec *rs)
 	return 0;
 }
 
+/* mdadm names an array of another host (its homehost is not this one's,
+ * as in an initramfs without mdadm.conf) NAME_0: that is NAME too. */
+static int md_name_eq(const char *want, const char *have)
+{
+	size_t n = strlen(want);
+
+	return !strncmp(want, have, n) &&
+	       (!have[n] || (have[n] == '_' && isdigit((unsigned char)have[n + 1])));
+}
+
 /* /dev/mapper/NAME, /dev/VG/LV, /dev/md/NAME, /dev/mdN as /dev/md/N */
 static int other_name(const char *v, const struct lkm_blockdev *bd)
 {
@@ -137,9 +147,9 @@ static int other_name(const char *v, const struct lkm_blockdev *bd)
 	if (!*bd->dmname)
 		return 0;
 	if (!strncmp(bd->name, "md", 2))
-		return (!strncmp(v, "md/", 3) && !strcmp(v + 3, bd->dmname)) ||
+		return (!strncmp(v, "md/", 3) && md_name_eq(v + 3, bd->dmname)) ||
 		       (!strncmp(v, "md", 2) && isdigit((unsigned char)v[2]) &&
-			!strcmp(v + 2, bd->dmname));
+			md_name_eq(v + 2, bd->dmname));
 	if (!strncmp(v, "mapper/", 7))
 		return !strcmp(v + 7, bd->dmname);
 	if (!slash || (size_t)(slash - v) >= sizeof(vg))

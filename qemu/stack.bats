@@ -140,7 +140,7 @@ ended() {
 @test "md: a member missing for longer than the boot waits: the array named, with 1 of 2" {
 	ended missing
 	[ ! -s "$QEMU_WORK/missing.report" ]
-	said missing "lkminit:   /dev/sda1: linux_raid_member UUID=40000000-0000-0000-0000-000000000005: its array never started"
+	said missing "lkminit:   /dev/sda1: linux_raid_member UUID=40000000-0000-0000-0000-000000000005: in /dev/md[0-9]*, not started: 1 of 2 members"
 	said missing "lkminit:   md array /dev/md[0-9]*: 1 of 2 members, not started"
 	said missing "lkminit: unable to find the root device UUID=30000000${U}05"
 }

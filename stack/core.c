@@ -622,6 +622,38 @@ void stack_tick(void)
 
 /* ---- the report ---- */
 
+/* What became of an md member: the array that holds it (sysfs md/dev-NAME),
+ * running or not. */
+static void md_member_state(struct member *m)
+{
+	char path[PATH_MAX], v[32];
+	struct dirent *de;
+	int have, want;
+	DIR *d;
+
+	set(m, M_WAIT, "in no array (mdadm --incremental took it, then let go)");
+	snprintf(path, sizeof(path), "%s/block", st.sys);
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, "md", 2))
+			continue;
+		snprintf(path, sizeof(path), "%s/block/%s/md/dev-%s", st.sys,
+			 de->d_name, m->bd.name);
+		if (access(path, F_OK))
+			continue;
+		md_attr(de->d_name, "array_state", v, sizeof(v));
+		md_count(de->d_name, &have, &want);
+		if (!strcmp(v, "inactive"))
+			set(m, M_WAIT, "in /dev/%s, not started: %d of %d members",
+			    de->d_name, have, want);
+		else
+			set(m, M_DONE, "in /dev/%s, running (%s)", de->d_name, v);
+		break;
+	}
+	if (d)
+		closedir(d);
+}
+
 static void report_md(const char *md)
 {
 	int have, want;
@@ -641,13 +673,13 @@ void stack_report(void)
 	if (!st.nm)
 		say(LKM_LOG_ERR, "  none");
 	for (k = 0; k < st.nm; k++) {
-		const struct member *m = &st.m[k];
+		struct member *m = &st.m[k];
 
+		if (m->state == M_WAIT && m->kind == 'm')
+			md_member_state(m);
 		say(LKM_LOG_ERR, "  /dev/%s: %s%s%s: %s", m->bd.name,
 		    kinds[m->kind == 'c' ? 0 : m->kind == 'l' ? 1 : 2],
-		    *m->bd.fs.uuid ? " UUID=" : "", m->bd.fs.uuid,
-		    m->state == M_WAIT && m->kind == 'm' ?
-		    "its array never started" : m->what);
+		    *m->bd.fs.uuid ? " UUID=" : "", m->bd.fs.uuid, m->what);
 	}
 	md_each_inactive(report_md);
 }

@@ -308,6 +308,17 @@ static void test_match_dm_md(void **state)
 	assert_false(lkm_rootspec_match(&rs, &md));
 	lkm_rootspec_parse("/dev/mapper/0", &rs);
 	assert_false(lkm_rootspec_match(&rs, &md));
+	/* a foreign array's name, as mdadm gives it: NAME_0 */
+	strcpy(md.dmname, "lkmraid_0");
+	lkm_rootspec_parse("/dev/md/lkmraid", &rs);
+	assert_true(lkm_rootspec_match(&rs, &md));
+	lkm_rootspec_parse("/dev/md/lkmraid_0", &rs);
+	assert_true(lkm_rootspec_match(&rs, &md));
+	lkm_rootspec_parse("/dev/md/lkm", &rs);
+	assert_false(lkm_rootspec_match(&rs, &md));
+	strcpy(md.dmname, "lkmraid_x");
+	lkm_rootspec_parse("/dev/md/lkmraid", &rs);
+	assert_false(lkm_rootspec_match(&rs, &md));
 }
 
 /* dm/name from sysfs, the md name from the link in /dev/md */

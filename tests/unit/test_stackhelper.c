@@ -379,10 +379,18 @@ static void test_md_incremental_then_run(void **state)
 	assert_non_null(strstr(logbuf, "unable to start the md array"));
 	stack_report();
 	assert_non_null(strstr(logbuf, "/dev/sdb1: linux_raid_member UUID="
-			       "8f1d2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7: its array "
-			       "never started"));
+			       "8f1d2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7: in /dev/md127, "
+			       "not started: 1 of 2 members"));
 	assert_non_null(strstr(logbuf, "md array /dev/md127: 1 of 2 members, "
 			       "not started"));
+	/* once the array runs, the member is said to be in it */
+	fixture_write("sys/block/md127/md/array_state", "clean\n", 6);
+	logbuf[0] = '\0';
+	stack_report();
+	assert_non_null(strstr(logbuf, "/dev/sdb1: linux_raid_member UUID="
+			       "8f1d2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7: in /dev/md127, "
+			       "running (clean)"));
+	assert_null(strstr(logbuf, "md array /dev/md127"));
 }
 
 static void test_md_named(void **state)
