@@ -3,12 +3,10 @@
 # guest (qemu/stack/README.md: their layers, names and UUIDs): LUKS2
 # unlocked by a passphrase typed on the serial console after one wrong
 # try; a key file in the image; LVM; LVM on LUKS (one passphrase, and the
-# swap LV of resume= tried on the way); md RAID1 with both disks and with
-# one (started degraded); LUKS with cryptsetup's default argon2id memory
-# in a 1.5 GiB guest; and failures, each diagnosed, none hanging: a wrong
-# rd.luks.uuid, an array member missing for longer than the boot waits.
-# Each asserts on what the real root saw: its / mount, the dm names
-# (/sys/block/dm-*/dm/name), the md arrays (/sys/block/md*/md, /proc/mdstat).
+# swap LV of resume= tried on the way); LUKS with cryptsetup's default
+# argon2id memory in a 1.5 GiB guest; a wrong rd.luks.uuid, diagnosed and
+# not hanging.  Each asserts on what the real root saw: its / mount and
+# the dm names (/sys/block/dm-*/dm/name).  md RAID: qemu/stack-md.bats.
 
 load ../tests/helpers/common
 
@@ -35,22 +33,18 @@ setup_file() {
 	export QEMU_TIMEOUT=${QEMU_TIMEOUT_STACK:-300}
 	D=$("$LKM_TOP/qemu/builder" --cache "$LKM_TOP/qemu/stack/recipe") || return 1
 	# the boots write to their disks: copies, the cache stays as made
-	for f in luks luks-key lvm lvm-luks raid-a raid-b; do
+	for f in luks luks-key lvm lvm-luks; do
 		cp --sparse=always "$D/$f.img" "$QEMU_WORK/$f.img"
 	done
 	cp "$D/luks-key.key" "$QEMU_WORK/root.key"
 	chmod 0600 "$QEMU_WORK/root.key"
 
 	export IMG=$QEMU_WORK/lkm.img
-	make_image "$IMG" -m "$QEMU_MODULES" --hook crypt,lvm,mdraid
+	make_image "$IMG" -m "$QEMU_MODULES" --hook crypt,lvm
 	boot luks "$QEMU_WORK/luks.img" "rd.timeout=60 root=UUID=30000000${U}01 rd.luks.uuid=20000000${U}01" wrong-one "$PASS"
 	boot lvm "$QEMU_WORK/lvm.img" "rd.timeout=60 root=/dev/mapper/lkmvg-root"
 	boot lvmluks "$QEMU_WORK/lvm-luks.img" "rd.timeout=60 root=/dev/lkmcvg/root resume=/dev/lkmcvg/swap rd.luks.name=20000000${U}04=cryptlvm" "$PASS"
 	boot wronguuid "$QEMU_WORK/luks.img" "rd.timeout=10 root=UUID=30000000${U}01 rd.luks.uuid=00000000-1111-4222-8333-444444444444"
-	QEMU_DISK2=$QEMU_WORK/raid-b.img boot raid "$QEMU_WORK/raid-a.img" "rd.timeout=60 root=/dev/md/lkmraid lkmtest.cat=/proc/mdstat"
-	boot degraded "$QEMU_WORK/raid-a.img" "rd.timeout=60 rd.md.wait=3 root=UUID=30000000${U}05 lkmtest.cat=/proc/mdstat"
-	# waiting for the second member longer than for the root
-	boot missing "$QEMU_WORK/raid-b.img" "rd.timeout=10 rd.md.wait=600 root=UUID=30000000${U}05"
 
 	printf 'cryptroot PARTUUID=10000000%s02 %s luks,discard\n' "$U" "$QEMU_WORK/root.key" \
 		>"$QEMU_WORK/crypttab"
@@ -62,7 +56,7 @@ setup_file() {
 	cp --sparse=always "$DD/luks-default.img" "$QEMU_WORK/luks-default.img"
 	IMG=$QEMU_WORK/lkm.img
 	QEMU_MEM=1536 QEMU_TIMEOUT=600 boot default "$QEMU_WORK/luks-default.img" "rd.timeout=400 root=UUID=30000000${U}08" "$PASS"
-	for b in luks lvm lvmluks wronguuid raid degraded missing default keyfile; do
+	for b in luks lvm lvmluks wronguuid default keyfile; do
 		echo "# $b: QEMU status $(cat "$QEMU_WORK/$b.log.rc")" >&3
 	done
 }
@@ -120,29 +114,6 @@ ended() {
 	grep -qx "rootmount /dev/dm-[12] ext4 ro,relatime" "$QEMU_WORK/lvmluks.report"
 	[ "$(grep -ac 'lkminit: passphrase for cryptlvm (/dev/sda1): ' "$QEMU_WORK/lvmluks.log")" = 1 ]
 	said lvmluks "lkminit: no hibernation image on /dev/dm-[12] (swap): not resuming"
-}
-
-@test "md: a RAID1 root with both members, root=/dev/md/NAME" {
-	ended raid
-	grep -qx "rootmount /dev/md[0-9]* ext4 ro,relatime" "$QEMU_WORK/raid.report"
-	grep -qx "md md[0-9]* raid1 0 2" "$QEMU_WORK/raid.report"
-	grep -q "^cat /proc/mdstat: md[0-9]* : active.* raid1 sd[ab]1\[[01]\] sd[ab]1\[[01]\]" "$QEMU_WORK/raid.report"
-	run ! grep -a "degraded" "$QEMU_WORK/raid.log"
-}
-
-@test "md: a RAID1 root with one member starts degraded after rd.md.wait, and says so" {
-	ended degraded
-	grep -qx "rootmount /dev/md[0-9]* ext4 ro,relatime" "$QEMU_WORK/degraded.report"
-	grep -qx "md md[0-9]* raid1 1 2" "$QEMU_WORK/degraded.report"
-	said degraded "lkminit: started the md array /dev/md[0-9]* degraded, with 1 of 2 members, after waiting 3 s"
-}
-
-@test "md: a member missing for longer than the boot waits: the array named, with 1 of 2" {
-	ended missing
-	[ ! -s "$QEMU_WORK/missing.report" ]
-	said missing "lkminit:   /dev/sda1: linux_raid_member UUID=40000000-0000-0000-0000-000000000005: in /dev/md[0-9]*, not started: 1 of 2 members"
-	said missing "lkminit:   md array /dev/md[0-9]*: 1 of 2 members, not started"
-	said missing "lkminit: unable to find the root device UUID=30000000${U}05"
 }
 
 @test "luks: a wrong rd.luks.uuid is diagnosed: the LUKS device seen, not opened" {

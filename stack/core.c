@@ -545,6 +545,32 @@ static void md_attr(const char *md, const char *attr, char *out, size_t size)
 	out[strcspn(out, "\n")] = '\0';
 }
 
+/* An array that has not run does not say its size in sysfs: a member's
+ * superblock does (mdadm --examine --export: MD_DEVICES=N); 0 if none. */
+static int md_devices(const char *md)
+{
+	char path[PATH_MAX], dev[80], out[2048], *v,
+	     *argv[] = { (char *)STACK_MDADM, (char *)"--examine",
+			 (char *)"--export", dev, NULL };
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/block/%s/md", st.sys, md);
+	d = opendir(path);
+	while (d && !n && (de = readdir(d))) {
+		if (strncmp(de->d_name, "dev-", 4))
+			continue;
+		snprintf(dev, sizeof(dev), "%s/%s", st.dev, de->d_name + 4);
+		if (!stack_output(argv, out, sizeof(out)) &&
+		    (v = strstr(out, "MD_DEVICES=")))
+			n = atoi(v + 11);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
 /* How many members an array has (md/dev-* entries) and wants. */
 static void md_count(const char *md, int *have, int *want)
 {
@@ -561,6 +587,8 @@ static void md_count(const char *md, int *have, int *want)
 		closedir(d);
 	md_attr(md, "raid_disks", v, sizeof(v));
 	*want = atoi(v);
+	if (!*want)
+		*want = md_devices(md);
 }
 
 /* The md arrays that wait for members; fn for each. */

@@ -59,6 +59,39 @@ out:
 	return err;
 }
 
+int stack_output(char *const argv[], char *out, size_t size)
+{
+	int p[2], status, fd;
+	size_t n = 0;
+	ssize_t r;
+	pid_t pid;
+
+	if (pipe(p))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		fd = open("/dev/null", O_RDONLY);
+		if (fd < 0 || dup2(fd, 0) < 0 || dup2(p[1], 1) < 0)
+			_exit(127);
+		close(p[0]);
+		execve(argv[0], argv, environ);
+		_exit(127);
+	}
+	close(p[1]);
+	while (pid > 0 && n + 1 < size &&
+	       ((r = read(p[0], out + n, size - 1 - n)) > 0 || (r < 0 && errno == EINTR)))
+		if (r > 0)
+			n += (size_t)r;
+	out[n] = '\0';
+	close(p[0]);
+	if (pid < 0)
+		return -errno;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 static int console = -1;
 static struct termios saved;
 static int echo_off;

@@ -36,6 +36,9 @@ void stack_wipe(void);
 /* Run argv (argv[0] a path) with in[0..inlen) on its standard input
  * through a pipe (none when in is NULL); its exit status, or -errno. */
 int stack_run(char *const argv[], const void *in, size_t inlen);
+/* Run argv (no stdin) and keep what it writes on stdout in out (size
+ * bytes, NUL-terminated); its exit status, or -errno. */
+int stack_output(char *const argv[], char *out, size_t size);
 /* Ask on the console with echo off; the answer's length without its
  * newline, or -errno (-ENODATA at the end of input). */
 int stack_ask(const char *prompt, char *buf, size_t size);
