@@ -134,7 +134,7 @@ bench: deps
 	@bench/bench
 
 # ---- install ----
-BUILD_HOOKS := shell fsck microcode
+BUILD_HOOKS := shell fsck microcode crypt lvm mdraid
 # the glue scripts call mkinitrd by its installed path
 SET_MKINITRD := sed 's|^MKINITRD=.*|MKINITRD=$${MKINITRD:-$(SBINDIR)/mkinitrd}|'
 

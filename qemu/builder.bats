@@ -8,7 +8,7 @@ load ../tests/helpers/common
 setup_file() {
 	# shellcheck source=qemu/lib.sh
 	. "$LKM_TOP/qemu/lib.sh"
-	export QEMU_WORK=$BATS_FILE_TMPDIR
+	export QEMU_WORK=$BATS_FILE_TMPDIR LKM_CACHE
 }
 
 # part_type DISK: blkid's view of the partition at 1 MiB of a disk file.

@@ -219,11 +219,12 @@ hide() {
 	echo raid1 >"$S/devices/virtual/block/md0/md/level"
 	fake_slave "$S" md0 vda1
 	mountinfo_line / 9:0 ext4 /dev/md0 >"$T/mi"
-	printf 'ARRAY /dev/md/lkmraid metadata=1.2 UUID=11111111:22222222:33333333:44444444\n' >"$T/mdadm.conf"
-	MDADM_CONF=$T/mdadm.conf "$MKINITRD" -q -o "$T/h.img" -k "$KV" --hostonly --hook mdraid \
+	mkdir -p "$T/etc/mdadm"
+	printf 'ARRAY /dev/md/lkmraid metadata=1.2 UUID=11111111:22222222:33333333:44444444\n' >"$T/etc/mdadm/mdadm.conf"
+	LKMINIT_HOST_ETC=$T/etc "$MKINITRD" -q -o "$T/h.img" -k "$KV" --hostonly --hook mdraid \
 		--sysfs "$S" --mountinfo "$T/mi"
 	unpack "$T/h.img" "$T/x"
-	cmp "$T/mdadm.conf" "$T/x/etc/mdadm/mdadm.conf"
+	cmp "$T/etc/mdadm/mdadm.conf" "$T/x/etc/mdadm/mdadm.conf"
 	modules_of "$T/h.img" >"$T/m"
 	has_module "$T/m" md_mod raid1
 	run ! grep -qx -e raid456 -e raid0 -e raid10 "$T/m"
@@ -258,4 +259,161 @@ hide() {
 	[[ $output != *sbin/cryptsetup* ]]
 	run -0 conf "$T/g0.img"
 	[[ $output == *'HOOKS=""'* ]]
+}
+
+# fake_lvm_on_luks SYS: vda (virtio) with vda2 under LUKS (dm-0, name
+# vda2_crypt) under VG lkmcvg with LVs root (dm-1) and swap (dm-2).
+fake_lvm_on_luks() {
+	local S=$1 d
+	fake_device "$S" pci0000:00/0000:00:06.0 virtio_pci pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00
+	fake_device "$S" pci0000:00/0000:00:06.0/virtio0 virtio_blk virtio:d00000002v00001AF4
+	fake_block "$S" pci0000:00/0000:00:06.0/virtio0/block/vda 254:0
+	fake_block "$S" pci0000:00/0000:00:06.0/virtio0/block/vda/vda1 254:1 partition
+	fake_block "$S" pci0000:00/0000:00:06.0/virtio0/block/vda/vda2 254:2 partition
+	fake_block "$S" pci0000:00/0000:00:06.0/virtio0/block/vda/vda3 254:3 partition
+	for d in 0:CRYPT-LUKS2-20000000000040008000000000000004-vda2_crypt:vda2_crypt \
+		1:LVM-abcdefroot:lkmcvg-root 2:LVM-abcdefswap:lkmcvg-swap; do
+		IFS=: read -r n u name <<<"$d"
+		fake_block "$S" "virtual/block/dm-$n" "253:$n"
+		mkdir -p "$S/devices/virtual/block/dm-$n/dm"
+		echo "$u" >"$S/devices/virtual/block/dm-$n/dm/uuid"
+		echo "$name" >"$S/devices/virtual/block/dm-$n/dm/name"
+	done
+	fake_slave "$S" dm-0 vda2
+	fake_slave "$S" dm-1 dm-0
+	fake_slave "$S" dm-2 dm-0
+}
+
+@test "host-only: LVM on LUKS is traced to its hooks, modules and crypttab lines" {
+	T=$BATS_TEST_TMPDIR
+	fake_lvm_on_luks "$T/sys"
+	mountinfo_line / 253:1 ext4 /dev/mapper/lkmcvg-root >"$T/mi"
+	mkdir -p "$T/etc"
+	cat >"$T/etc/crypttab" <<-EOT
+		# the host's
+		vda2_crypt UUID=20000000-0000-4000-8000-000000000004 none luks,discard
+		home UUID=99999999-0000-4000-8000-000000000009 none luks
+		early /dev/vdb1 none luks,initramfs
+		attach /dev/vdc1 none luks,x-initrd.attach
+	EOT
+	: >"$T/swaps"
+	LKMINIT_HOST_ETC=$T/etc run -0 "$MKINITRD" -q -o "$T/h.img" -k "$KV" -b "$BASE" --hostonly \
+		--sysfs "$T/sys" --mountinfo "$T/mi" --swaps "$T/swaps"
+	run -0 conf "$T/h.img"
+	[[ $output == *'HOOKS="crypt lvm"'* ]]
+	[[ $output == *'CMDLINE=""'* ]]
+	in_modules "$T/h.img" dm_mod dm_crypt xts virtio_blk usbhid
+	unpack "$T/h.img" "$T/x"
+	[ -x "$T/x/sbin/cryptsetup" ] && [ -x "$T/x/sbin/lvm" ] && [ ! -e "$T/x/sbin/mdadm" ]
+	grep -v -e '^#' -e '^home ' "$T/etc/crypttab" | diff - "$T/x/etc/crypttab"
+	# the host's crypttab is as private as its /etc
+	[ "$(stat -c %a "$T/h.img")" = 600 ]
+	run -0 "$MKINITRD" --list "$T/h.img"
+	[[ $output == *$'stack:\n  hooks: crypt lvm\n  tools: /sbin/cryptsetup /sbin/lvm\n  crypttab: vda2_crypt early attach\n  keymap: none\n  resume: none'* ]]
+	# crypttab.initramfs, when there is one, is taken whole instead
+	printf 'only /dev/vda2 none luks\n' >"$T/etc/crypttab.initramfs"
+	LKMINIT_HOST_ETC=$T/etc "$MKINITRD" -q -f -o "$T/h.img" -k "$KV" -b "$BASE" --hostonly \
+		--sysfs "$T/sys" --mountinfo "$T/mi" --swaps "$T/swaps"
+	unpack "$T/h.img" "$T/y"
+	cmp "$T/etc/crypttab.initramfs" "$T/y/etc/crypttab"
+}
+
+@test "host-only resume: the biggest lasting swap, as initramfs-tools' RESUME=auto" {
+	T=$BATS_TEST_TMPDIR
+	fake_lvm_on_luks "$T/sys"
+	fake_block "$T/sys" virtual/block/zram0 252:0
+	fake_block "$T/sys" virtual/block/dm-3 253:3
+	mkdir -p "$T/sys/devices/virtual/block/dm-3/dm"
+	echo CRYPT-PLAIN-cswap >"$T/sys/devices/virtual/block/dm-3/dm/uuid"
+	echo cswap >"$T/sys/devices/virtual/block/dm-3/dm/name"
+	fake_slave "$T/sys" dm-3 vda3
+	mountinfo_line / 254:1 ext4 /dev/vda1 >"$T/mi"
+	mkdir -p "$T/etc"
+	echo 'cswap /dev/vda3 /dev/urandom swap' >"$T/etc/crypttab"
+	cat >"$T/swaps" <<-EOT
+		Filename				Type		Size		Used		Priority
+		/dev/zram0                              partition	8000000		0		100
+		/dev/dm-3                               partition	4000000		0		-3
+		/dev/dm-2                               partition	2000000		0		-2
+		/swapfile                               file		9000000		0		-4
+	EOT
+	LKMINIT_HOST_ETC=$T/etc run -0 "$MKINITRD" -q -o "$T/r.img" -k "$KV" -b "$BASE" --hostonly \
+		--sysfs "$T/sys" --mountinfo "$T/mi" --swaps "$T/swaps" --cmdline "quiet"
+	run -0 conf "$T/r.img"
+	[[ $output == *'CMDLINE="quiet resume=/dev/mapper/lkmcvg-swap"'* ]]
+	# the swap is an LV on LUKS: its stack came in with it
+	[[ $output == *'HOOKS="crypt lvm"'* ]]
+	in_modules "$T/r.img" dm_mod dm_crypt
+	unpack "$T/r.img" "$T/x"
+	# the urandom-keyed swap is not under /, nor the resume device
+	[ ! -e "$T/x/etc/crypttab" ]
+	run -0 "$MKINITRD" --list "$T/r.img"
+	[[ $output == *$'\n  resume: /dev/mapper/lkmcvg-swap'* ]]
+	# the user's resume= wins; --resume none: nothing baked
+	"$MKINITRD" -q -f -o "$T/r.img" -k "$KV" -b "$BASE" --hostonly --sysfs "$T/sys" \
+		--mountinfo "$T/mi" --swaps "$T/swaps" --cmdline "resume=UUID=1234"
+	run -0 conf "$T/r.img"
+	[[ $output == *'CMDLINE="resume=UUID=1234"'* ]]
+	"$MKINITRD" -q -f -o "$T/r.img" -k "$KV" -b "$BASE" --hostonly --sysfs "$T/sys" \
+		--mountinfo "$T/mi" --swaps "$T/swaps" --resume none
+	run -0 conf "$T/r.img"
+	[[ $output == *'CMDLINE=""'* ]]
+	[[ $output == *'HOOKS=""'* ]]
+}
+
+@test "resume: initramfs-tools' RESUME=, mkinitrd.conf's RESUME= and --resume" {
+	T=$BATS_TEST_TMPDIR
+	fake_lvm_on_luks "$T/sys"
+	mountinfo_line / 254:1 ext4 /dev/vda1 >"$T/mi"
+	printf '/dev/dm-2 partition 2000000 0 -2\n' >"$T/swaps"
+	mkdir -p "$T/etc/initramfs-tools/conf.d"
+	echo 'RESUME=/dev/vda3' >"$T/etc/initramfs-tools/conf.d/resume"
+	LKMINIT_HOST_ETC=$T/etc "$MKINITRD" -q -o "$T/r.img" -k "$KV" -b "$BASE" --hostonly \
+		--sysfs "$T/sys" --mountinfo "$T/mi" --swaps "$T/swaps"
+	run -0 conf "$T/r.img"
+	[[ $output == *'CMDLINE="resume=/dev/vda3"'* ]]
+	[[ $output == *'HOOKS=""'* ]]
+	echo 'RESUME=none' >"$T/etc/initramfs-tools/conf.d/resume"
+	LKMINIT_HOST_ETC=$T/etc "$MKINITRD" -q -f -o "$T/r.img" -k "$KV" -b "$BASE" --hostonly \
+		--sysfs "$T/sys" --mountinfo "$T/mi" --swaps "$T/swaps"
+	run -0 conf "$T/r.img"
+	[[ $output == *'CMDLINE=""'* ]]
+	# mkinitrd's own RESUME= wins over initramfs-tools', --resume over both
+	mkdir -p "$T/conf"
+	echo 'RESUME=/dev/mapper/lkmcvg-swap' >"$T/conf/mkinitrd.conf"
+	LKMINIT_CONFDIR=$T/conf LKMINIT_HOST_ETC=$T/etc "$MKINITRD" -q -f -o "$T/r.img" -k "$KV" \
+		-b "$BASE" --hostonly --sysfs "$T/sys" --mountinfo "$T/mi" --swaps "$T/swaps"
+	run -0 conf "$T/r.img"
+	[[ $output == *'CMDLINE="resume=/dev/mapper/lkmcvg-swap"'* ]]
+	[[ $output == *'HOOKS="crypt lvm"'* ]]
+	LKMINIT_CONFDIR=$T/conf "$MKINITRD" -q -f -o "$T/r.img" -k "$KV" -b "$BASE" --only -m ext4 \
+		--resume UUID=50000000-0000-4000-8000-000000000004
+	run -0 conf "$T/r.img"
+	[[ $output == *'CMDLINE="resume=UUID=50000000-0000-4000-8000-000000000004"'* ]]
+}
+
+@test "host-only: an md root brings the mdraid hook and the host's mdadm.conf" {
+	T=$BATS_TEST_TMPDIR
+	S=$T/sys
+	fake_device "$S" pci0000:00/0000:00:06.0 virtio_pci pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00
+	fake_device "$S" pci0000:00/0000:00:06.0/virtio0 virtio_blk virtio:d00000002v00001AF4
+	fake_block "$S" pci0000:00/0000:00:06.0/virtio0/block/vda 254:0
+	fake_block "$S" pci0000:00/0000:00:06.0/virtio0/block/vda/vda1 254:1 partition
+	fake_block "$S" virtual/block/md127 9:127
+	mkdir -p "$S/devices/virtual/block/md127/md"
+	echo raid5 >"$S/devices/virtual/block/md127/md/level"
+	fake_slave "$S" md127 vda1
+	mountinfo_line / 9:127 ext4 /dev/md127 >"$T/mi"
+	mkdir -p "$T/etc/mdadm"
+	echo 'ARRAY /dev/md/lkmraid metadata=1.2 UUID=1:2:3:4' >"$T/etc/mdadm/mdadm.conf"
+	: >"$T/swaps"
+	LKMINIT_HOST_ETC=$T/etc "$MKINITRD" -q -o "$T/m.img" -k "$KV" -b "$BASE" --hostonly \
+		--sysfs "$S" --mountinfo "$T/mi" --swaps "$T/swaps"
+	run -0 conf "$T/m.img"
+	[[ $output == *'HOOKS="mdraid"'* ]]
+	in_modules "$T/m.img" md_mod raid456
+	modules_of "$T/m.img" >"$T/m"
+	run ! grep -qx -e raid1 -e raid0 -e dm_crypt "$T/m"
+	unpack "$T/m.img" "$T/x"
+	cmp "$T/etc/mdadm/mdadm.conf" "$T/x/etc/mdadm/mdadm.conf"
 }
