@@ -31,6 +31,7 @@ int main(int argc, char **argv)
 	uname(&un);
 	snprintf(boot.kver, sizeof(boot.kver), "%s", un.release);
 	say(LKM_LOG_INFO, "lkminit " LKMINIT_VERSION " on Linux %s", boot.kver);
+	keymap_load();
 	stage_point("cmdline");
 	say(LKM_LOG_DEBUG, "timeline stage=init t=%llu.%06llu",
 	    (unsigned long long)(boot.t0 / 1000000),

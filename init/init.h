@@ -144,6 +144,9 @@ void root_missing(const char *spec, long timeout) __attribute__((noreturn));
 int resume_try(const char *devname);
 void resume_check(void);
 
+/* keymap.c: the image's console keymap, when it has one. */
+void keymap_load(void);
+
 /* switchroot.c */
 void switch_root_and_exec(const char *newroot) __attribute__((noreturn));
 

@@ -379,6 +379,19 @@ int lkm_resume_parse(const struct lkm_cmdline *cl, struct lkm_resume *r);
 int lkm_mount_options(const char *opts, unsigned long *flags, char *data,
 		      size_t size);
 
+/* ---- console keymap -------------------------------------------------- */
+
+#define LKM_KEYMAP_KEYS 128 /* entries of each keymap `loadkeys -b` writes */
+/* One entry: keymap (modifier combination) table, key index, value. */
+typedef int (*lkm_keymap_fn)(void *ctx, unsigned table, unsigned index,
+			     unsigned value);
+/* Call fn for every entry of a binary keymap (`loadkeys -b`), stopping at
+ * the first non-zero return, which is returned.  The number of keymaps,
+ * or -EINVAL when buf is not a whole binary keymap (checked before any
+ * call). */
+int lkm_keymap_parse(const void *buf, size_t len, lkm_keymap_fn fn,
+		     void *ctx);
+
 /* ---- roots over the network: ip=, nfsroot=, DHCP ---------------------- */
 
 /* IPv4 addresses are kept in network byte order, as in struct in_addr. */

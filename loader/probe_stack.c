@@ -32,8 +32,10 @@ static uint64_t dev_size(int fd)
 
 /* ---- md RAID -----------------------------------------------------------
  * 0.90: a 4 KiB superblock in the last 64 KiB-aligned 64 KiB of the
- * device, magic 0xa92b4efc in the writer's byte order; UUID words at 20
- * and 52..63, array size (KiB) at 32; no name.
+ * device, magic 0xa92b4efc in the writer's byte order (little-endian
+ * only here: a big-endian machine's array is not assembled by an x86
+ * kernel anyway); UUID words at 20 and 52..63, array size (KiB) at 32; no
+ * name.
  * 1.x (little-endian): 1.0 is 8 KiB before the 4 KiB-aligned end, 1.1 at
  * 0, 1.2 at 4 KiB; set_uuid at 16, set_name at 32, super_offset (its own
  * sector) at 144.  blkid's UUID is that of the array, its LABEL the name
@@ -45,35 +47,30 @@ static int md0(int fd, uint64_t size, struct lkm_fsinfo *fi)
 {
 	unsigned char sb[64], u[16];
 	uint64_t off = (size & ~(uint64_t)(MD_RESERVED - 1)) - MD_RESERVED;
-	uint32_t (*rd)(const unsigned char *);
 	unsigned i, w;
 	int err;
 
 	err = lkm_pread(fd, sb, sizeof(sb), off);
 	if (err)
 		return err;
-	if (lkm_le32(sb) == MD_MAGIC)
-		rd = lkm_le32;
-	else if (lkm_be32(sb) == MD_MAGIC)
-		rd = lkm_be32;
-	else
+	if (lkm_le32(sb) != MD_MAGIC)
 		return -ENOENT;
 	/* the array's data lies before the superblock */
-	if (((uint64_t)rd(sb + 32) << 10) > off)
+	if (((uint64_t)lkm_le32(sb + 32) << 10) > off)
 		return -ENOENT;
 	memset(u, 0, sizeof(u));
 	for (i = 0; i < 4; i++) {
-		if (i && rd(sb + 8) < 90) /* before 0.90: one word */
+		if (i && lkm_le32(sb + 8) < 90) /* before 0.90: one word */
 			break;
-		w = rd(sb + (i ? 48 + 4 * i : 20));
+		w = lkm_le32(sb + (i ? 48 + 4 * i : 20));
 		u[4 * i] = (unsigned char)(w >> 24);
 		u[4 * i + 1] = (unsigned char)(w >> 16);
 		u[4 * i + 2] = (unsigned char)(w >> 8);
 		u[4 * i + 3] = (unsigned char)w;
 	}
 	snprintf(fi->version, sizeof(fi->version), "%u.%u.%u",
-		 (unsigned)rd(sb + 4), (unsigned)rd(sb + 8),
-		 (unsigned)rd(sb + 12));
+		 (unsigned)lkm_le32(sb + 4), (unsigned)lkm_le32(sb + 8),
+		 (unsigned)lkm_le32(sb + 12));
 	lkm_format_uuid(fi->uuid, u, 0);
 	return 0;
 }
@@ -214,72 +211,57 @@ int lkm_probe_luks(int fd, struct lkm_fsinfo *fi)
 }
 
 /* ---- swap and hibernation images ---------------------------------------
- * The signature ends the first page (4 to 64 KiB): "SWAPSPACE2" (v1) or
- * "SWAP-SPACE" (v0).  When the kernel hibernates, it keeps the page
- * (version at 1024, last page at 1028, UUID at 1036, label at 1052) but
- * replaces the signature with "S1SUSPEND" (its HIBERNATE_SIG), keeping
- * "SWAPSPACE2" in the 10 bytes before; uswsusp writes "ULSUSPEND", old
- * kernels "S2SUSPEND" and "LINHIB0001", TuxOnIce its own magic at 0.
- * blkid calls those "swsuspend". */
-static const char toi_magic[8] = "\xed\xc3\x02\xe9\x98\x56\xe5\x0c";
+ * The signature "SWAPSPACE2" ends the first page (4 to 64 KiB).  When the
+ * kernel hibernates, it keeps the page (version at 1024, last page at
+ * 1028, UUID at 1036, label at 1052) but replaces the signature with
+ * "S1SUSPEND" (its HIBERNATE_SIG), keeping "SWAPSPACE2" in the 10 bytes
+ * before; uswsusp writes "ULSUSPEND", old kernels "S2SUSPEND" and
+ * "LINHIB0001".  blkid calls those "swsuspend", its VERSION the signature
+ * in lower case.  Left out: swap v0 ("SWAP-SPACE", refused by every
+ * kernel since 2.5) and TuxOnIce images (its magic at 0), which only a
+ * TuxOnIce kernel resumes. */
+static const char *const susp[] = { "S1SUSPEND", "S2SUSPEND", "ULSUSPEND",
+				    "LINHIB0001" };
 
-enum { SWAP_NONE, SWAP_V1, SWAP_V0, SWAP_SUSPEND };
-
-/* blkid's VERSION of a hibernation image is its signature, lower case */
+/* 1: swap, 2: a hibernation image, 0: neither */
 static int swap_kind(const unsigned char *sig, char *version)
 {
-	static const char *const susp[] = { "S1SUSPEND", "S2SUSPEND",
-					    "ULSUSPEND", "LINHIB0001" };
 	size_t i, k;
 
 	if (!memcmp(sig, "SWAPSPACE2", 10))
-		return SWAP_V1;
-	if (!memcmp(sig, "SWAP-SPACE", 10))
-		return SWAP_V0;
+		return 1;
 	for (i = 0; i < ARRAY_SIZE(susp); i++)
 		if (!memcmp(sig, susp[i], strlen(susp[i]))) {
 			for (k = 0; susp[i][k]; k++)
 				version[k] = (char)(susp[i][k] | 0x20);
-			return SWAP_SUSPEND;
+			return 2;
 		}
-	return SWAP_NONE;
+	return 0;
 }
 
 int lkm_probe_swap(int fd, uint64_t off, struct lkm_fsinfo *fi)
 {
-	unsigned char head[8], sig[10], h[180];
+	unsigned char sig[10], h[180];
 	unsigned page;
-	int err, kind = SWAP_NONE;
+	int err, kind = 0;
 
 	if (dev_size(fd) < off + 10 * 4096) /* blkid's least: 10 pages */
 		return -ENOENT;
-	err = lkm_pread(fd, head, sizeof(head), off);
-	if (err)
-		return err;
 	for (page = 4096; page <= 65536 && !kind; page <<= 1)
 		if (lkm_pread(fd, sig, sizeof(sig), off + page - 10) ||
 		    (kind = swap_kind(sig, fi->version)))
 			break;
-	if (!memcmp(head, toi_magic, sizeof(toi_magic))) {
-		kind = SWAP_SUSPEND; /* TuxOnIce keeps the swap signature */
-		strcpy(fi->version, "tuxonice");
-	}
-	if (kind == SWAP_NONE)
+	if (!kind)
 		return -ENOENT;
-	if (kind == SWAP_V0) { /* no UUID, no label */
-		strcpy(fi->type, "swap");
-		strcpy(fi->version, "0");
-		return 0;
-	}
 	err = lkm_pread(fd, h, sizeof(h), off + 1024);
 	if (err)
 		return err;
-	if (kind == SWAP_V1) {
+	if (kind == 1) {
 		if ((lkm_le32(h) != 1 && lkm_be32(h) != 1) || !lkm_le32(h + 4))
 			return -ENOENT; /* a wrong version, or no pages */
 		strcpy(fi->version, "1");
 	}
-	strcpy(fi->type, kind == SWAP_V1 ? "swap" : "swsuspend");
+	strcpy(fi->type, kind == 1 ? "swap" : "swsuspend");
 	/* blkid takes UUID and label only where the padding is clean */
 	if (!lkm_le32(h + 172) && !lkm_le32(h + 176)) {
 		lkm_format_uuid(fi->uuid, h + 12, 0);

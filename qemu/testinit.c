@@ -12,6 +12,8 @@
  *   and the kernel's boot id (the same after a resume from hibernation).
  * Stacked devices: "dm dm-N NAME" for each device-mapper device, "md mdN
  *   LEVEL DEGRADED RAID_DISKS" for each md array.
+ * lkmtest.kbent=KEY,..: the plain keymap's entries of these keycodes, read
+ *   back with KDGKBENT on /dev/tty0 ("kbent 21 0x0b7a").
  * lkmtest.hibernate=DEV: before the report, swapon DEV and write "disk" to
  *   /sys/power/state ("shutdown" mode: the machine powers off); when the
  *   write returns (after the next boot resumed the image) the report says
@@ -24,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/kd.h>
+#include <sys/ioctl.h>
 #include <sys/reboot.h>
 #include <unistd.h>
 
@@ -224,6 +228,24 @@ static void report_stack(void)
 		closedir(d);
 }
 
+static void report_kbent(void)
+{
+	char *list = test_param("kbent"), *w, *save = NULL;
+	int fd = list ? open("/dev/tty0", O_RDWR | O_NOCTTY) : -1;
+
+	for (w = list ? strtok_r(list, ",", &save) : NULL; w;
+	     w = strtok_r(NULL, ",", &save)) {
+		struct kbentry ke = { 0, (unsigned char)atoi(w), 0 };
+
+		if (fd < 0 || ioctl(fd, KDGKBENT, &ke))
+			printf("kbent %s <%s>\n", w, strerror(errno));
+		else
+			printf("kbent %s 0x%04x\n", w, ke.kb_value);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 int swapon(const char *path, int flags); /* klibc has it, no header */
 
 static int put(const char *path, const char *val)
@@ -305,6 +327,7 @@ int main(int argc, char **argv)
 	report_params();
 	report_files();
 	report_stack();
+	report_kbent();
 	touch_file();
 	report_kmsg();
 	printf("LKMTEST-END\n");

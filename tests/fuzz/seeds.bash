@@ -1,9 +1,10 @@
 #!/bin/bash
 # seeds.bash DIR - starting inputs for the fuzz targets, made by the real
 # tools: DIR/probe holds the first 72 KiB of small filesystems (every
-# superblock we read lies there), DIR/part tiny partitioned disks.
+# superblock we read lies there), DIR/part tiny partitioned disks,
+# DIR/keymap binary keymaps of loadkeys -b.
 set -eu
-mkdir -p "$1/probe" "$1/part"
+mkdir -p "$1/probe" "$1/part" "$1/keymap"
 out=$(cd "$1" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -99,3 +100,8 @@ cp m.img "$out/part/mbr"
 truncate -s 128K g4.img
 printf 'g\nn\n1\n6\n+8K\nw\n' | fdisk -b 4096 g4.img >/dev/null
 cp g4.img "$out/part/gpt4k"
+
+printf 'keymaps 0-2\nkeycode 21 = z Z\nkeycode 44 = y\n' >k.map
+loadkeys -q -b k.map >"$out/keymap/small"
+de=/usr/share/keymaps/i386/qwertz/de-latin1.kmap.gz
+[ ! -f "$de" ] || loadkeys -q -b "$de" >"$out/keymap/de-latin1"
