@@ -165,6 +165,10 @@ int lkm_rootspec_match(const struct lkm_rootspec *rs,
 {
 	switch (rs->kind) {
 	case LKM_ROOT_DEVNAME:
+		/* an md array being assembled is there before its data: it is
+		 * the root once its contents can be read */
+		if (!strncmp(bd->name, "md", 2) && !*bd->fs.type)
+			return 0;
 		return !strcmp(rs->value, bd->name) || other_name(rs->value, bd);
 	case LKM_ROOT_DEVNUM:
 		return rs->major == bd->major && rs->minor == bd->minor;

@@ -281,7 +281,7 @@ static void test_match_dm_md(void **state)
 	struct lkm_blockdev dm = { .name = "dm-1", .major = 254, .minor = 1,
 				   .dmname = "my--vg-root" };
 	struct lkm_blockdev md = { .name = "md127", .major = 9, .minor = 127,
-				   .dmname = "0" };
+				   .fs = { .type = "ext4" }, .dmname = "0" };
 	struct lkm_blockdev plain = { .name = "sda1" };
 	struct lkm_rootspec rs;
 
@@ -318,6 +318,12 @@ static void test_match_dm_md(void **state)
 	assert_false(lkm_rootspec_match(&rs, &md));
 	strcpy(md.dmname, "lkmraid_x");
 	lkm_rootspec_parse("/dev/md/lkmraid", &rs);
+	assert_false(lkm_rootspec_match(&rs, &md));
+	/* an array still being assembled (nothing readable yet) is not it */
+	strcpy(md.dmname, "lkmraid");
+	md.fs.type[0] = '\0';
+	assert_false(lkm_rootspec_match(&rs, &md));
+	lkm_rootspec_parse("/dev/md127", &rs);
 	assert_false(lkm_rootspec_match(&rs, &md));
 }
 
