@@ -45,7 +45,7 @@ INIT_LDFLAGS := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code \
 	-Wl,-z,common-page-size=16 \
 	-Wl,--build-id=none
 
-.PHONY: all bench clean check demo deps unit-build fuzz fuzz-build install uninstall
+.PHONY: all bench clean check deb demo deps unit-build fuzz fuzz-build install uninstall
 
 all: $(BUILD)/init $(BUILD)/lkminit-net $(BUILD)/lkminit-stack $(BUILD)/testinit
 
@@ -149,6 +149,10 @@ install: $(BUILD)/init $(BUILD)/lkminit-net $(BUILD)/lkminit-stack
 	install -m 0755 $(BUILD)/init $(DESTDIR)$(LIBDIR)/init
 	install -m 0755 $(BUILD)/lkminit-net $(DESTDIR)$(LIBDIR)/lkminit-net
 	install -m 0755 $(BUILD)/lkminit-stack $(DESTDIR)$(LIBDIR)/lkminit-stack
+	@# initramfs-tools' command: in LIBDIR, not in SBINDIR where it would
+	@# replace initramfs-tools' own; the Debian package links it there
+	$(SET_MKINITRD) mkinitrd/update-initramfs >$(DESTDIR)$(LIBDIR)/update-initramfs
+	chmod 0755 $(DESTDIR)$(LIBDIR)/update-initramfs
 	cd hooks && install -m 0644 $(BUILD_HOOKS) $(DESTDIR)$(LIBDIR)/hooks/
 	$(SET_MKINITRD) hooks/postinst.d/lkminit >$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/lkminit
 	install -m 0755 hooks/postrm.d/lkminit $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/lkminit
@@ -157,6 +161,7 @@ install: $(BUILD)/init $(BUILD)/lkminit-net $(BUILD)/lkminit-stack
 	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/lkminit \
 		$(DESTDIR)$(KERNEL_INSTALL_DIR)/50-lkminit.install
 	install -m 0644 man/mkinitrd.8 $(DESTDIR)$(MANDIR)/man8/mkinitrd.8
+	ln -sf mkinitrd.8 $(DESTDIR)$(MANDIR)/man8/lsinitrd.8
 	install -m 0644 man/lkminit.7 $(DESTDIR)$(MANDIR)/man7/lkminit.7
 	@# the admin's configuration is never overwritten
 	[ -e $(DESTDIR)$(SYSCONFDIR)/lkminit/mkinitrd.conf ] || \
@@ -166,16 +171,35 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mkinitrd $(DESTDIR)$(SBINDIR)/lsinitrd \
 		$(DESTDIR)$(LIBDIR)/functions $(DESTDIR)$(LIBDIR)/init \
 		$(DESTDIR)$(LIBDIR)/lkminit-net $(DESTDIR)$(LIBDIR)/lkminit-stack \
+		$(DESTDIR)$(LIBDIR)/update-initramfs \
 		$(addprefix $(DESTDIR)$(LIBDIR)/hooks/,$(BUILD_HOOKS)) \
 		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/lkminit \
 		$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/lkminit \
 		$(DESTDIR)$(KERNEL_INSTALL_DIR)/50-lkminit.install \
-		$(DESTDIR)$(MANDIR)/man8/mkinitrd.8 $(DESTDIR)$(MANDIR)/man7/lkminit.7
+		$(DESTDIR)$(MANDIR)/man8/mkinitrd.8 $(DESTDIR)$(MANDIR)/man8/lsinitrd.8 \
+		$(DESTDIR)$(MANDIR)/man7/lkminit.7
 	@# the configuration goes only if it is still the shipped one
 	! cmp -s mkinitrd/mkinitrd.conf $(DESTDIR)$(SYSCONFDIR)/lkminit/mkinitrd.conf || \
 		rm -f $(DESTDIR)$(SYSCONFDIR)/lkminit/mkinitrd.conf
 	rmdir $(DESTDIR)$(LIBDIR)/hooks $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(SYSCONFDIR)/lkminit/conf.d $(DESTDIR)$(SYSCONFDIR)/lkminit 2>/dev/null || :
+
+# ---- Debian package ----
+# Built from a copy of the tree (what git tracks, and what is changed or
+# new but not ignored), so that dpkg-buildpackage's clean never touches
+# this tree's build directory.  The .deb and the lintian report land in
+# $(BUILD)/.
+DEB := $(BUILD)/lkminit_$(VERSION)_amd64.deb
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/lkminit-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ ! -e "$$f" ] || printf "%s\0" "$$f"; done' sh | \
+		cpio -0 -pdm --quiet $(BUILD)/deb/lkminit-$(VERSION)
+	cd $(BUILD)/deb/lkminit-$(VERSION) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -n 30 ../build.log; exit 1; }
+	mv $(BUILD)/deb/lkminit_$(VERSION)_amd64.deb $(DEB)
+	lintian --info $(DEB) | tee $(BUILD)/lintian.txt
+	@echo "$(DEB): $$(stat -c %s $(DEB)) bytes, $$(grep -c '^[EW]:' $(BUILD)/lintian.txt) lintian errors/warnings"
 
 clean:
 	rm -rf $(BUILD)

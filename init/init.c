@@ -9,6 +9,7 @@
 #include "init.h"
 
 #include <stdio.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -21,7 +22,11 @@ int main(int argc, char **argv)
 
 	if (getpid() != 1)
 		return modprobe_main(argc, argv);
+	struct timeval tv;
+
 	boot.t0 = lkm_now_us();
+	gettimeofday(&tv, NULL);
+	boot.t0_real = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
 	boot.argv = argv;
 	setup_early();
 	if (read_cmdline())

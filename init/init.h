@@ -20,6 +20,7 @@ struct boot {
 	char **argv;          /* as the kernel gave them to /init */
 	char kver[65];
 	uint64_t t0;          /* when /init started */
+	uint64_t t0_real;     /* the same, in wall-clock microseconds */
 	int debug, quiet;
 	int panic, has_panic;
 	unsigned nmodules;

@@ -89,6 +89,47 @@ static int empty_initramfs(void)
 	return 0;
 }
 
+/* systemd (252 and later) reads no RD_TIMESTAMP from the environment any
+ * more: it learns when the initrd started from the state an initrd's
+ * systemd hands over, a line "initrd-timestamp=REALTIME MONOTONIC" (us) in
+ * the file of --deserialize=FD, and systemd-analyze reports the initrd
+ * phase from it.  Give it that line through a pipe, with the arguments
+ * systemd's own initrd switch uses.  Other inits get their own argv. */
+static void run(const char *path)
+{
+	char line[64], fdarg[24], link[64], *argv[64];
+	const char *base = path;
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	int p[2] = { -1, -1 }, i = 0, k = 1;
+
+	if (n > 0) {
+		link[n] = 0;
+		base = link;
+	}
+	base = strrchr(base, '/') ? strrchr(base, '/') + 1 : base;
+	argv[i++] = (char *)path;
+	if (!strcmp(base, "systemd") && !pipe(p)) {
+		n = snprintf(line, sizeof(line), "initrd-timestamp=%llu %llu\n",
+			     (unsigned long long)boot.t0_real,
+			     (unsigned long long)boot.t0);
+		if (write(p[1], line, n) == n) {
+			snprintf(fdarg, sizeof(fdarg), "--deserialize=%d", p[0]);
+			argv[i++] = "--switched-root";
+			argv[i++] = "--system";
+			argv[i++] = fdarg;
+		}
+		close(p[1]);
+	}
+	while (boot.argv[k] && i < 63)
+		argv[i++] = boot.argv[k++];
+	argv[i] = NULL;
+	execve(path, argv, environ);
+	k = errno;
+	if (p[0] >= 0)
+		close(p[0]);
+	errno = k;
+}
+
 static __attribute__((noreturn)) void exec_init(void)
 {
 	static const char *const fallback[] = { "/sbin/init", "/etc/init",
@@ -97,14 +138,12 @@ static __attribute__((noreturn)) void exec_init(void)
 	size_t k;
 
 	if (want) {
-		boot.argv[0] = (char *)want;
-		execve(want, boot.argv, environ);
+		run(want);
 		say(LKM_LOG_ERR, "unable to run init=%s: %s; trying the usual "
 		    "places", want, strerror(errno));
 	}
 	for (k = 0; k < sizeof(fallback) / sizeof(fallback[0]); k++) {
-		boot.argv[0] = (char *)fallback[k];
-		execve(fallback[k], boot.argv, environ);
+		run(fallback[k]);
 		if (errno != ENOENT)
 			say(LKM_LOG_ERR, "unable to run %s: %s", fallback[k],
 			    strerror(errno));

@@ -84,6 +84,16 @@ has() {
 	has "argv /sbin/lkmtest-init one two"
 }
 
+@test "boot: systemd as the real init gets the initrd's arguments (--deserialize=FD)" {
+	qemu_boot_scsi "$BATS_TEST_TMPDIR/log" "$QEMU_WORK/lkm.img" \
+		"root=LABEL=lkmroot init=/lib/systemd/systemd panic=1 rd.timeout=30 -- one" \
+		"$QEMU_WORK/root.img"
+	R=$BATS_TEST_TMPDIR/report
+	report "$BATS_TEST_TMPDIR/log" >"$R"
+	grep -Eqx 'argv /lib/systemd/systemd --switched-root --system --deserialize=[0-9]+ one' "$R" ||
+		{ cat "$R"; return 1; }
+}
+
 @test "boot: a root that never comes is diagnosed, then panic= reboots" {
 	# a second disk on an AHCI controller this image has no driver for
 	truncate -s 8M "$BATS_TEST_TMPDIR/blank"

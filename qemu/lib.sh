@@ -48,9 +48,12 @@ make_rootfs() {
 	rm -rf "$1"
 	mkdir -p "$1/sbin" "$1/dev" "$1/proc" "$1/sys" "$1/run" "$1/etc" "$1/tmp"
 	cp "$LKM_TOP/build/testinit" "$1/sbin/init"
-	# a second name, to tell init= from the default
+	# a second name, to tell init= from the default, and systemd's, which
+	# /init runs with systemd's initrd arguments
+	mkdir -p "$1/lib/systemd"
 	cp "$1/sbin/init" "$1/sbin/lkmtest-init"
-	chmod 0755 "$1/sbin/init" "$1/sbin/lkmtest-init"
+	cp "$1/sbin/init" "$1/lib/systemd/systemd"
+	chmod 0755 "$1/sbin/init" "$1/sbin/lkmtest-init" "$1/lib/systemd/systemd"
 	echo "lkminit test root" >"$1/etc/issue"
 }
 

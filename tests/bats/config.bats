@@ -89,6 +89,21 @@ setup() {
 	[[ $output == *"HOSTONLY=maybe in the configuration: use yes or no"* ]]
 }
 
+@test "--default-generic: generic unless HOSTONLY chooses; an explicit mode still wins" {
+	fake_virtio_scsi_host "$BATS_TEST_TMPDIR/h"
+	h=(--sysfs "$BATS_TEST_TMPDIR/h/sys" --mountinfo "$BATS_TEST_TMPDIR/h/mountinfo")
+	"$MKINITRD" -q -o "$I" -k "$KV" --default-generic "${h[@]}"
+	run -0 conf "$I"
+	[[ $output == *MODE=generic* ]]
+	echo 'HOSTONLY=yes' >"$LKMINIT_CONFDIR/mkinitrd.conf"
+	"$MKINITRD" -q -f -o "$I" -k "$KV" --default-generic "${h[@]}"
+	run -0 conf "$I"
+	[[ $output == *MODE=hostonly* ]]
+	"$MKINITRD" -q -f -o "$I" -k "$KV" --default-generic --only -m ext4
+	run -0 conf "$I"
+	[[ $output == *MODE=only* ]]
+}
+
 @test "values are taken as written, never run by a shell" {
 	cat >"$LKMINIT_CONFDIR/mkinitrd.conf" <<-EOF
 		CMDLINE='\$(touch $BATS_TEST_TMPDIR/pwned) \`touch $BATS_TEST_TMPDIR/pwned2\` mod.p="a b"'

@@ -18,7 +18,7 @@ setup_file() {
 
 @test "make install puts every piece in place" {
 	for f in usr/sbin/mkinitrd usr/lib/lkminit/functions usr/lib/lkminit/init \
-		usr/lib/lkminit/lkminit-net \
+		usr/lib/lkminit/lkminit-net usr/lib/lkminit/update-initramfs \
 		usr/lib/lkminit/hooks/shell usr/lib/lkminit/hooks/fsck usr/lib/lkminit/hooks/microcode \
 		etc/kernel/postinst.d/lkminit etc/kernel/postrm.d/lkminit \
 		usr/lib/kernel/install.d/50-lkminit.install usr/share/man/man8/mkinitrd.8 \
@@ -157,6 +157,65 @@ setup_file() {
 	grep -q "^initrd .*/$KV/initrd" "$B/loader/entries/$MID-$KV.conf"
 }
 
+# upd ARGS...: the installed update-initramfs on the DESTDIR's /boot
+upd() {
+	MKINITRD=$INSTALLED "$D/usr/lib/lkminit/update-initramfs" -b "$D/boot" "$@"
+}
+
+@test "update-initramfs: -c, -u, -d, -k VERSION|all; usage errors" {
+	rm -f "$D/boot/initrd.img-"*
+	grep -qx "MKINITRD=\${MKINITRD:-/usr/sbin/mkinitrd}" "$D/usr/lib/lkminit/update-initramfs"
+	# nothing to update yet
+	run -0 upd -u
+	[[ $output == *"no image to update in $D/boot"* ]]
+	run -0 upd -c -k all
+	[[ $output == *"making $D/boot/initrd.img-$KV"* ]]
+	run -0 "$INSTALLED" --list "$D/boot/initrd.img-$KV"
+	[[ $output == *"  KVER=$KV"* ]]
+	[[ $output == *"  MODE=generic"* ]]
+	# -u: the newest kernel with an image is remade
+	touch -d @0 "$D/boot/initrd.img-$KV"
+	run -0 upd -u
+	[ "$(stat -c %Y "$D/boot/initrd.img-$KV")" != 0 ]
+	run -0 upd -u -k all
+	[[ $output == *"making $D/boot/initrd.img-$KV"* ]]
+	run -0 upd -d -k "$KV"
+	[ ! -e "$D/boot/initrd.img-$KV" ]
+	[[ $output == *"removed $D/boot/initrd.img-$KV"* ]]
+	run -2 upd -c
+	[[ $output == *"-c needs -k VERSION or -k all"* ]]
+	run -2 upd -c -u -k "$KV"
+	run -2 upd -x
+	run -2 upd
+	run -1 upd -c -k 0.0-nosuch
+	[[ $output == *"no modules for kernel 0.0-nosuch"* ]]
+}
+
+@test "update-initramfs: under dpkg, -u activates the trigger; initramfs-tools' left-over hook is let be" {
+	rm -f "$D/boot/initrd.img-"*
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\necho "$*" >"%s/trigger"\n' "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/bin/dpkg-trigger"
+	chmod +x "$BATS_TEST_TMPDIR/bin/dpkg-trigger"
+	run -0 env PATH="$BATS_TEST_TMPDIR/bin:$PATH" DPKG_MAINTSCRIPT_PACKAGE=cryptsetup-initramfs \
+		MKINITRD="$INSTALLED" "$D/usr/lib/lkminit/update-initramfs" -u
+	[[ $output == *"deferring update (trigger activated)"* ]]
+	[ "$(cat "$BATS_TEST_TMPDIR/trigger")" = "--no-await update-initramfs" ]
+	# with other options it runs at once
+	PATH="$BATS_TEST_TMPDIR/bin:$PATH" DPKG_MAINTSCRIPT_PACKAGE=foo run -0 upd -c -k "$KV"
+	[ -f "$D/boot/initrd.img-$KV" ]
+	rm -f "$D/boot/initrd.img-$KV"
+	# initramfs-tools' kernel hook, a conffile left when initramfs-tools is
+	# removed, calls update-initramfs -c: lkminit's own hook makes the image
+	h=$BATS_TEST_TMPDIR/etc/kernel/postinst.d
+	mkdir -p "$h"
+	# shellcheck disable=SC2016 # $1 of the hook script
+	printf '#!/bin/sh\nMKINITRD=%s "%s" -c -k "$1" -b "%s"\n' "$INSTALLED" \
+		"$D/usr/lib/lkminit/update-initramfs" "$D/boot" >"$h/initramfs-tools"
+	chmod +x "$h/initramfs-tools"
+	run -0 "$h/initramfs-tools" "$KV" "$D/boot/vmlinuz-$KV"
+	[ ! -e "$D/boot/initrd.img-$KV" ]
+}
+
 @test "--help names every option the parser knows" {
 	run -0 "$MKINITRD" --help
 	help=$output
@@ -167,7 +226,7 @@ setup_file() {
 }
 
 @test "man pages: clean roff, every option in mkinitrd(8), every boot parameter in lkminit(7)" {
-	for p in "$LKM_TOP/man/mkinitrd.8" "$LKM_TOP/man/lkminit.7"; do
+	for p in "$LKM_TOP/man/mkinitrd.8" "$LKM_TOP/man/lkminit.7" "$LKM_TOP/man/update-initramfs.8"; do
 		run -0 groff -man -Tutf8 -ww -z "$p"
 		[ -z "$output" ] || { echo "$p: $output"; return 1; }
 	done
