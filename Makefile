@@ -22,7 +22,10 @@ INIT_SRC   := $(wildcard init/*.c)
 # lkminit-net, the network helper of NFS-root images: the loader's parsers
 # and /init's log and command line, with its own main
 NET_SRC    := $(wildcard net/*.c) init/log.c init/cmdline.c
-HDRS       := $(wildcard loader/*.h init/*.h net/*.h) Makefile
+# lkminit-stack, the helper of LUKS/LVM/md roots: runs cryptsetup, lvm
+# and mdadm, asks for passphrases; only images with those hooks carry it
+STACK_SRC  := $(wildcard stack/*.c) init/log.c init/cmdline.c
+HDRS       := $(wildcard loader/*.h init/*.h net/*.h stack/*.h) Makefile
 
 # klcc adds klibc's headers with -I, so -Wshadow would flag klibc's own
 # inline abs(); marking the directory as a system one quiets only that.
@@ -44,13 +47,16 @@ INIT_LDFLAGS := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code \
 
 .PHONY: all bench clean check deb demo deps unit-build fuzz fuzz-build install uninstall
 
-all: $(BUILD)/init $(BUILD)/lkminit-net $(BUILD)/testinit
+all: $(BUILD)/init $(BUILD)/lkminit-net $(BUILD)/lkminit-stack $(BUILD)/testinit
 
 $(BUILD)/init: $(LOADER_SRC) $(INIT_SRC) $(HDRS) | $(BUILD)
 	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $(LOADER_SRC) $(INIT_SRC)
 
 $(BUILD)/lkminit-net: $(LOADER_SRC) $(NET_SRC) $(HDRS) | $(BUILD)
 	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $(LOADER_SRC) $(NET_SRC)
+
+$(BUILD)/lkminit-stack: $(LOADER_SRC) $(STACK_SRC) $(HDRS) | $(BUILD)
+	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $(LOADER_SRC) $(STACK_SRC)
 
 # The init of the test root disk: reports what the real root sees.
 $(BUILD)/testinit: qemu/testinit.c | $(BUILD)
@@ -67,6 +73,15 @@ UNIT_LOADER := $(filter-out loader/sys.c,$(LOADER_SRC))
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/fake_sys.c $(UNIT_LOADER) $(HDRS) | $(BUILD)
 	@mkdir -p $(@D)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< tests/unit/fake_sys.c $(UNIT_LOADER) -lcmocka -lz
+
+# The stack helper's logic, its programs and console replaced by the test.
+$(BUILD)/unit/test_stackhelper: tests/unit/test_stackhelper.c stack/core.c tests/unit/fake_sys.c $(UNIT_LOADER) $(HDRS) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< stack/core.c tests/unit/fake_sys.c $(UNIT_LOADER) -lcmocka -lz
+
+$(BUILD)/unit-asan/test_stackhelper: tests/unit/test_stackhelper.c stack/core.c tests/unit/fake_sys.c $(UNIT_LOADER) $(HDRS) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) $(SANITIZE) -o $@ $< stack/core.c tests/unit/fake_sys.c $(UNIT_LOADER) -lcmocka -lz
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 ASAN_TESTS := $(patsubst $(BUILD)/unit/%,$(BUILD)/unit-asan/%,$(UNIT_TESTS))
@@ -123,7 +138,7 @@ BUILD_HOOKS := shell fsck microcode crypt lvm mdraid
 # the glue scripts call mkinitrd by its installed path
 SET_MKINITRD := sed 's|^MKINITRD=.*|MKINITRD=$${MKINITRD:-$(SBINDIR)/mkinitrd}|'
 
-install: $(BUILD)/init $(BUILD)/lkminit-net
+install: $(BUILD)/init $(BUILD)/lkminit-net $(BUILD)/lkminit-stack
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR)/hooks \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d \
@@ -133,6 +148,7 @@ install: $(BUILD)/init $(BUILD)/lkminit-net
 	install -m 0644 mkinitrd/functions $(DESTDIR)$(LIBDIR)/functions
 	install -m 0755 $(BUILD)/init $(DESTDIR)$(LIBDIR)/init
 	install -m 0755 $(BUILD)/lkminit-net $(DESTDIR)$(LIBDIR)/lkminit-net
+	install -m 0755 $(BUILD)/lkminit-stack $(DESTDIR)$(LIBDIR)/lkminit-stack
 	@# initramfs-tools' command: in LIBDIR, not in SBINDIR where it would
 	@# replace initramfs-tools' own; the Debian package links it there
 	$(SET_MKINITRD) mkinitrd/update-initramfs >$(DESTDIR)$(LIBDIR)/update-initramfs
@@ -154,7 +170,8 @@ install: $(BUILD)/init $(BUILD)/lkminit-net
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/mkinitrd $(DESTDIR)$(SBINDIR)/lsinitrd \
 		$(DESTDIR)$(LIBDIR)/functions $(DESTDIR)$(LIBDIR)/init \
-		$(DESTDIR)$(LIBDIR)/lkminit-net $(DESTDIR)$(LIBDIR)/update-initramfs \
+		$(DESTDIR)$(LIBDIR)/lkminit-net $(DESTDIR)$(LIBDIR)/lkminit-stack \
+		$(DESTDIR)$(LIBDIR)/update-initramfs \
 		$(addprefix $(DESTDIR)$(LIBDIR)/hooks/,$(BUILD_HOOKS)) \
 		$(DESTDIR)$(SYSCONFDIR)/kernel/postinst.d/lkminit \
 		$(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/lkminit \

@@ -88,6 +88,7 @@ void devices_start(void)
 
 void devices_stop(void)
 {
+	stack_stop(1);
 	modules_wait(-1);
 	store_umount();
 	if (ufd >= 0)

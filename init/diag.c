@@ -61,6 +61,7 @@ void root_missing(const char *spec, long timeout)
 	    spec, timeout);
 	say(LKM_LOG_ERR, "block devices seen:");
 	list_devices();
+	stack_report();
 	list_modules();
 	devices_report_unmatched();
 	boot_fail("unable to find the root device %s", spec);

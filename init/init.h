@@ -121,6 +121,17 @@ unsigned devices_settle(int ms);
 void devices_load_fs(const char *type);
 void devices_report_unmatched(void);
 
+/* stack.c: the stacking step.  Hand bd to the stack helper when it is a
+ * LUKS, LVM or md member not handed over yet (the helper is started with
+ * the first); on a new dm device that resume= names, resume_try() first. */
+void stack_see(const struct lkm_blockdev *bd);
+/* Microseconds spent waiting for a passphrase so far: not boot time. */
+uint64_t stack_paused(void);
+/* The helper's part of the failure report, then stop it. */
+void stack_report(void);
+/* Stop the helper (term: now, whatever it waits for). */
+void stack_stop(int term);
+
 /* diag.c: explain a root that never came, then boot_fail(). */
 void root_missing(const char *spec, long timeout) __attribute__((noreturn));
 

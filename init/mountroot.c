@@ -21,8 +21,10 @@ static int scan_root(const struct lkm_rootspec *rs, struct lkm_blockdev *found)
 		return boot.nodisk->ready() ? 0 : -ENOENT;
 	if (lkm_blockdevs("/sys", "/dev", &v, &n))
 		return -ENOENT;
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
 		lkm_blockdev_link("/dev", &v[k]);
+		stack_see(&v[k]);
+	}
 	i = lkm_find_root(v, n, rs);
 	if (i >= 0)
 		*found = v[i];
@@ -70,7 +72,8 @@ void wait_root(struct lkm_blockdev *found)
 			last = lkm_now_us();
 		}
 		/* rd.timeout counts once the drivers queued have loaded */
-		if (limit && lkm_now_us() - start >= limit &&
+		/* ... and without the time a passphrase prompt waited */
+		if (limit && lkm_now_us() >= start + limit + stack_paused() &&
 		    !(boot.ld && lkm_loader_run(boot.ld, 0)))
 			(boot.nodisk ? boot.nodisk->missing : root_missing)(spec,
 									timeout);

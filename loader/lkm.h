@@ -334,9 +334,14 @@ struct lkm_blockdev {
 	struct lkm_fsinfo fs;   /* type "" when not recognised */
 	char partuuid[40];
 	char partlabel[160];
+	char dmname[128];       /* dm-N: its device-mapper name; mdN: its
+				 * name under devroot/md/; else "" */
 };
 
-/* 1 if bd is the device rs names (UUID and PARTUUID in any case). */
+/* 1 if bd is the device rs names (UUID and PARTUUID in any case).  A
+ * /dev/ name matches a dm or md device by its other names too:
+ * /dev/mapper/NAME, /dev/VG/LV (dm name VG-LV, '-' doubled inside each),
+ * /dev/md/NAME, and /dev/mdN for /dev/md/N. */
 int lkm_rootspec_match(const struct lkm_rootspec *rs,
 		       const struct lkm_blockdev *bd);
 /* What is known of the block device called name. */
@@ -486,5 +491,102 @@ struct lkm_dhcp_msg {
 /* Read a reply (BOOTREPLY), options in the file and sname fields too when
  * option 52 says so.  -EINVAL when it is not a sound reply. */
 int lkm_dhcp_parse(const void *pkt, size_t len, struct lkm_dhcp_msg *m);
+
+/* ---- stacked roots: crypttab, rd.luks.*, rd.lvm.*, rd.md.* ---------- */
+
+/* crypttab(5) options that need doing at boot */
+enum {
+	LKM_CT_DISCARD = 1 << 0,
+	LKM_CT_LUKS = 1 << 1,
+	LKM_CT_INITRAMFS = 1 << 2,  /* initramfs, x-initrd.attach */
+	LKM_CT_NOAUTO = 1 << 3,
+	LKM_CT_NOFAIL = 1 << 4,
+	LKM_CT_READONLY = 1 << 5,
+	LKM_CT_SWAP = 1 << 6,
+	LKM_CT_TMP = 1 << 7,
+	LKM_CT_PLAIN = 1 << 8,
+	LKM_CT_NO_READ_WQ = 1 << 9,
+	LKM_CT_NO_WRITE_WQ = 1 << 10,
+	LKM_CT_SAME_CPU = 1 << 11,
+	LKM_CT_SUBMIT_CPUS = 1 << 12,
+};
+
+struct lkm_crypttab {
+	char name[128];
+	char device[256];   /* as written: /dev/..., UUID=..., PARTUUID=... */
+	char key[256];      /* key file; "" for none or "-": ask */
+	char keydev[256];   /* PATH:KEYDEV: the device holding the key file */
+	unsigned flags;     /* LKM_CT_* */
+	int tries;          /* 0: not given (crypttab's 0, forever, is -1) */
+	int keyfile_timeout; /* seconds, 0: not given */
+	long keyfile_offset, keyfile_size;
+	char unknown[256];  /* options not understood, comma-joined */
+};
+
+/* One crypttab line: NAME DEVICE [KEYFILE [OPTIONS]].  -ENODATA for a
+ * blank or comment line, -EINVAL without a device, -E2BIG for a field too
+ * long; options not understood go to ct->unknown. */
+int lkm_crypttab_line(const char *line, struct lkm_crypttab *ct);
+/* Add a comma list of crypttab options to ct; returns how many were not
+ * understood (appended to ct->unknown). */
+int lkm_crypt_options(struct lkm_crypttab *ct, const char *opts);
+/* PATH[:KEYDEV]; "none", "-" and "" give two empty strings. */
+int lkm_crypt_key(const char *s, char *key, size_t ksize, char *keydev,
+		  size_t dsize);
+
+#define LKM_STACK_WORD 128
+
+struct lkm_luks_want {
+	char dev[256];   /* a UUID (rd.luks.*) or any root= form (cryptdevice=) */
+	char name[128];  /* the mapping to open it as */
+	int discard;     /* cryptdevice=...:allow-discards */
+};
+
+struct lkm_luks_key {
+	char uuid[64];    /* "" for every device */
+	char path[256];
+	char keydev[256]; /* "" when the key is in the image */
+};
+
+struct lkm_stackconf {
+	int luks, lvm, md;   /* 0 after rd.luks=0, rd.lvm=0, rd.md=0 */
+	int automatic;       /* rd.auto: every stack found */
+	struct lkm_luks_want want[16]; /* rd.luks.uuid/name, cryptdevice= */
+	size_t nwant;
+	struct lkm_luks_key keys[8];   /* rd.luks.key=, cryptkey= */
+	size_t nkeys;
+	char luks_all_opts[256];       /* rd.luks.options=OPTS */
+	struct { char uuid[64], opts[256]; } luks_opts[8]; /* =UUID=OPTS */
+	size_t nluks_opts;
+	int allow_discards;            /* rd.luks.allow-discards */
+	char discard_uuids[8][LKM_STACK_WORD]; /* rd.luks.allow-discards=U */
+	size_t ndiscard;
+	int tries;                     /* rd.luks.tries=, -1: not given */
+	char vgs[16][LKM_STACK_WORD];  /* rd.lvm.vg= */
+	size_t nvgs;
+	char lvs[16][LKM_STACK_WORD];  /* rd.lvm.lv=VG/LV */
+	size_t nlvs;
+	char md_uuids[16][LKM_STACK_WORD]; /* rd.md.uuid= */
+	size_t nmd;
+	int md_wait;                   /* rd.md.wait= seconds, -1: not given */
+};
+
+/* The stack's boot parameters of cl.  Bad words are reported and skipped;
+ * returns how many there were. */
+int lkm_stackconf_parse(const struct lkm_cmdline *cl, struct lkm_stackconf *sc);
+
+/* A dm name "VG-LV" into VG and LV, each "--" back to '-'; -EINVAL when it
+ * is not an LV's name (no lone '-', or a layer such as "vg-lv-real"). */
+int lkm_lvm_split(const char *dm, char *vg, size_t vgsize, char *lv,
+		  size_t lvsize);
+/* The dm name of VG/LV. */
+int lkm_lvm_dmname(const char *vg, const char *lv, char *out, size_t size);
+/* The VG and LV of root=/dev/mapper/VG-LV or /dev/VG/LV; -ENOENT for any
+ * other form. */
+int lkm_lvm_of_spec(const char *spec, char *vg, size_t vgsize, char *lv,
+		    size_t lvsize);
+/* 1 if two UUIDs are the same bytes, whatever '-' or ':' groups them and
+ * their case ("luks-" before either is skipped). */
+int lkm_uuid_eq(const char *a, const char *b);
 
 #endif

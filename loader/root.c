@@ -128,12 +128,48 @@ int lkm_rootspec_parse(const char *s, struct lkm_rootspec *rs)
 	return 0;
 }
 
+/* mdadm names an array of another host (its homehost is not this one's,
+ * as in an initramfs without mdadm.conf) NAME_0: that is NAME too. */
+static int md_name_eq(const char *want, const char *have)
+{
+	size_t n = strlen(want);
+
+	return !strncmp(want, have, n) &&
+	       (!have[n] || (have[n] == '_' && isdigit((unsigned char)have[n + 1])));
+}
+
+/* /dev/mapper/NAME, /dev/VG/LV, /dev/md/NAME, /dev/mdN as /dev/md/N */
+static int other_name(const char *v, const struct lkm_blockdev *bd)
+{
+	char dm[sizeof(bd->dmname) + 8], vg[128];
+	const char *slash = strchr(v, '/');
+
+	if (!*bd->dmname)
+		return 0;
+	if (!strncmp(bd->name, "md", 2))
+		return (!strncmp(v, "md/", 3) && md_name_eq(v + 3, bd->dmname)) ||
+		       (!strncmp(v, "md", 2) && isdigit((unsigned char)v[2]) &&
+			md_name_eq(v + 2, bd->dmname));
+	if (!strncmp(v, "mapper/", 7))
+		return !strcmp(v + 7, bd->dmname);
+	if (!slash || (size_t)(slash - v) >= sizeof(vg))
+		return 0;
+	memcpy(vg, v, (size_t)(slash - v));
+	vg[slash - v] = '\0';
+	return !lkm_lvm_dmname(vg, slash + 1, dm, sizeof(dm)) &&
+	       !strcmp(dm, bd->dmname);
+}
+
 int lkm_rootspec_match(const struct lkm_rootspec *rs,
 		       const struct lkm_blockdev *bd)
 {
 	switch (rs->kind) {
 	case LKM_ROOT_DEVNAME:
-		return !strcmp(rs->value, bd->name);
+		/* an md array being assembled is there before its data: it is
+		 * the root once its contents can be read */
+		if (!strncmp(bd->name, "md", 2) && !*bd->fs.type)
+			return 0;
+		return !strcmp(rs->value, bd->name) || other_name(rs->value, bd);
 	case LKM_ROOT_DEVNUM:
 		return rs->major == bd->major && rs->minor == bd->minor;
 	case LKM_ROOT_UUID:
@@ -218,6 +254,42 @@ static void part_info(const char *devroot, struct lkm_blockdev *bd,
 	close(fd);
 }
 
+/* A dm device's name (sysfs dm/name); an md array's, from the link the
+ * stack helper or mdadm made for it in devroot/md/. */
+static void stack_name(const char *sysroot, const char *devroot,
+		       struct lkm_blockdev *bd)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	struct dirent *de;
+	ssize_t n;
+	DIR *d;
+
+	if (!strncmp(bd->name, "dm-", 3)) {
+		snprintf(path, sizeof(path), "%s/class/block/%s/dm/name",
+			 sysroot, bd->name);
+		read_small(path, bd->dmname, sizeof(bd->dmname));
+		return;
+	}
+	if (strncmp(bd->name, "md", 2))
+		return;
+	snprintf(path, sizeof(path), "%s/md", devroot);
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		if (snprintf(path, sizeof(path), "%s/md/%s", devroot,
+			     de->d_name) >= (int)sizeof(path) ||
+		    (n = readlink(path, link, sizeof(link) - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		if (!strcmp(strrchr(link, '/') ? strrchr(link, '/') + 1 : link,
+			    bd->name) && strlen(de->d_name) < sizeof(bd->dmname)) {
+			strcpy(bd->dmname, de->d_name);
+			break;
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 int lkm_blockdev_read(const char *sysroot, const char *devroot,
 		      const char *name, struct lkm_blockdev *bd)
 {
@@ -241,6 +313,7 @@ int lkm_blockdev_read(const char *sysroot, const char *devroot,
 		if (*bd->parent)
 			part_info(devroot, bd, bd->parent);
 	}
+	stack_name(sysroot, devroot, bd);
 	snprintf(path, sizeof(path), "%s/%s", devroot, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)

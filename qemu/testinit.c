@@ -10,6 +10,8 @@
  *   in dmesg's format (so lkminit-analyze reads the report as it is), with
  *   the log's own stamp of this init's start ("lkmtest: real init started"),
  *   and the kernel's boot id (the same after a resume from hibernation).
+ * Stacked devices: "dm dm-N NAME" for each device-mapper device, "md mdN
+ *   LEVEL DEGRADED RAID_DISKS" for each md array.
  * lkmtest.kbent=KEY,..: the plain keymap's entries of these keycodes, read
  *   back with KDGKBENT on /dev/tty0 ("kbent 21 0x0b7a").
  * lkmtest.hibernate=DEV: before the report, swapon DEV and write "disk" to
@@ -18,6 +20,7 @@
  *   "hibernate resumed", or the error.
  * The boot tests assert on this report, never on what /init says of itself.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -191,6 +194,40 @@ static void report_kmsg(void)
 	close(fd);
 }
 
+/* The stacked devices the real root sees: "dm dm-N NAME" from
+ * /sys/block/dm-N/dm/name, "md mdN LEVEL DEGRADED RAID_DISKS" from
+ * /sys/block/mdN/md/ (an md array's /proc/mdstat comes by lkmtest.cat). */
+static void report_stack(void)
+{
+	static const char *const md_attrs[] = { "level", "degraded", "raid_disks" };
+	char path[300], *v;
+	struct dirent *de;
+	size_t k;
+	DIR *d = opendir("/sys/block");
+
+	while (d && (de = readdir(d))) {
+		if (!strncmp(de->d_name, "dm-", 3)) {
+			snprintf(path, sizeof(path), "/sys/block/%s/dm/name",
+				 de->d_name);
+			v = slurp(path);
+			printf("dm %s %.*s\n", de->d_name,
+			       v ? (int)strcspn(v, "\n") : 1, v ? v : "?");
+		} else if (!strncmp(de->d_name, "md", 2)) {
+			printf("md %s", de->d_name);
+			for (k = 0; k < sizeof(md_attrs) / sizeof(md_attrs[0]); k++) {
+				snprintf(path, sizeof(path), "/sys/block/%s/md/%s",
+					 de->d_name, md_attrs[k]);
+				v = slurp(path);
+				printf(" %.*s", v ? (int)strcspn(v, "\n") : 1,
+				       v ? v : "?");
+			}
+			printf("\n");
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 static void report_kbent(void)
 {
 	char *list = test_param("kbent"), *w, *save = NULL;
@@ -289,6 +326,7 @@ int main(int argc, char **argv)
 	report_modules();
 	report_params();
 	report_files();
+	report_stack();
 	report_kbent();
 	touch_file();
 	report_kmsg();

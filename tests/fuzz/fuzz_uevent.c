@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct lkm_blockdev bd = { "sda1", "sda", 8, 1, 1,
 				   { "ext4", "2f0b7f3e-5b0c-4a5e-9a43-3e8e2b5b0c01", "x" },
-				   "89abcdef-01", "p" };
+				   "89abcdef-01", "p", "" };
 	struct lkm_uevent ev;
 	struct lkm_rootspec rs;
 	char *s = malloc(size + 1);

@@ -58,7 +58,7 @@ static void test_rootspec_match(void **state)
 {
 	struct lkm_blockdev bd = { "sda1", "sda", 8, 1, 1,
 				   { "ext4", "2f0b7f3e-5b0c-4a5e-9a43-3e8e2b5b0c01", "root", "", "" },
-				   "89abcdef-01", "boot part" };
+				   "89abcdef-01", "boot part", "" };
 	struct lkm_rootspec rs;
 
 	(void)state;
