@@ -300,3 +300,11 @@ early_file() {
 	run -1 env LKMINIT_CONFDIR="$C" "$MKINITRD" -f -o "$I" -k "$KV" --only -m ext4 --hook nosuchhook
 	[[ $output == *"unknown hook nosuchhook"* ]]
 }
+
+@test "/init stays within its budget of 64 KiB (65,536 bytes)" {
+	init=${LKMINIT_INIT:-$LKM_TOP/build/init}
+	[ -f "$init" ]
+	size=$(stat -c %s "$init")
+	echo "/init is $size bytes"
+	[ "$size" -le 65536 ]
+}
