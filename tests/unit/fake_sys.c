@@ -114,9 +114,13 @@ static struct fake_call *record(const char *opts, int flags)
 static int outcome(struct fake_call *c)
 {
 	size_t i;
+	int ms;
 
 	if (fake->delay_us)
 		usleep(fake->delay_us);
+	if (*fake->hold && !strcmp(c->module, fake->hold))
+		for (ms = 0; ms < 10000 && !__atomic_load_n(&fake->released, __ATOMIC_SEQ_CST); ms++)
+			usleep(1000);
 	c->seq_end = __atomic_fetch_add(&fake->seq, 1, __ATOMIC_SEQ_CST);
 	for (i = 0; i < fake->nfails; i++)
 		if (!strcmp(fake->fails[i].module, c->module))

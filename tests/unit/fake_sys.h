@@ -24,6 +24,10 @@ struct fake_state {
 	} fails[16];
 	size_t nfails;
 	unsigned delay_us; /* each load takes this long */
+	/* a load of module hold ends only once released is set (10 s at
+	 * most): an order a test needs, whatever the machine's load */
+	char hold[64];
+	int released;
 };
 
 extern struct fake_state *fake;
