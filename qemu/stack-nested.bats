@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# Stacks over md RAID1, booted for real on qemu/builder's disks
+# (qemu/stack/README.md): LUKS on md (luksmd-a/b: array lkmcraid, LUKS2,
+# ext4 found by root=UUID=) and LVM on md (lvmmd-a/b: array lkmmraid, VG
+# lkmmvg, LV root, root=/dev/VG/LV).  Each asserts on what the real root
+# saw: its / mount, the dm devices (/sys/block/dm-*/dm/name) and the
+# array (/sys/block/md*/md: level, degraded, raid_disks).
+
+load ../tests/helpers/common
+
+U=-0000-4000-8000-0000000000
+PASS='lkminit test'
+
+# boot NAME DISK DISK2 "CMDLINE" [ANSWER...]: boot DISK and DISK2 on
+# virtio-scsi with the image $IMG, console in NAME.log; each ANSWER is
+# typed once the next passphrase prompt has shown in the log, none before.
+boot() {
+	local name=$1 disk=$2 disk2=$3 cmdline=$4
+	shift 4
+	QEMU_DISK2=$disk2 qemu_boot_typing "$QEMU_WORK/$name.log" "$IMG" "panic=1 $cmdline" "$disk" \
+		'lkminit: passphrase for' "$@"
+	report "$QEMU_WORK/$name.log" >"$QEMU_WORK/$name.report"
+}
+
+setup_file() {
+	export QEMU_WORK=$BATS_FILE_TMPDIR
+	# shellcheck source=qemu/lib.sh
+	. "$LKM_TOP/qemu/lib.sh"
+	# shellcheck source=qemu/stackdisk.sh
+	. "$LKM_TOP/qemu/stackdisk.sh"
+	export QEMU_TIMEOUT=${QEMU_TIMEOUT_STACK:-300}
+	D=$("$LKM_TOP/qemu/builder" --cache "$LKM_TOP/qemu/stack/recipe") || return 1
+	# the boots write to their disks: copies, the cache stays as made
+	for f in luksmd-a luksmd-b lvmmd-a lvmmd-b; do
+		cp --sparse=always "$D/$f.img" "$QEMU_WORK/$f.img"
+	done
+	export IMG=$QEMU_WORK/lkm.img
+	make_image "$IMG" -m "$QEMU_MODULES" --hook mdraid,crypt,lvm
+	boot luksmd "$QEMU_WORK/luksmd-a.img" "$QEMU_WORK/luksmd-b.img" \
+		"rd.timeout=60 root=UUID=30000000${U}06 rd.luks.uuid=20000000${U}06" "$PASS"
+	boot lvmmd "$QEMU_WORK/lvmmd-a.img" "$QEMU_WORK/lvmmd-b.img" \
+		"rd.timeout=60 root=/dev/lkmmvg/root"
+	for b in luksmd lvmmd; do
+		echo "# $b: QEMU status $(cat "$QEMU_WORK/$b.log.rc")" >&3
+	done
+}
+
+setup() {
+	# shellcheck source=qemu/lib.sh
+	. "$LKM_TOP/qemu/lib.sh"
+}
+
+# has NAME LINE: the real root's report on boot NAME has LINE (a grep -x
+# pattern).
+has() {
+	grep -qx -- "$2" "$QEMU_WORK/$1.report" ||
+		{ echo "$1 lacks: $2"; tr -d '\r' <"$QEMU_WORK/$1.log" | tail -60; return 1; }
+}
+
+# ended NAME: the boot ended by itself (power off, or panic=1), no timeout.
+ended() {
+	[ "$(cat "$QEMU_WORK/$1.log.rc")" = 0 ] ||
+		{ echo "$1: QEMU status $(cat "$QEMU_WORK/$1.log.rc")"; tail -30 "$QEMU_WORK/$1.log"; return 1; }
+}
+
+@test "luks on md: the array assembled, then opened with one passphrase, root=UUID= inside" {
+	ended luksmd
+	has luksmd "md md[0-9]* raid1 0 2"
+	has luksmd "dm dm-0 luks-20000000${U}06"
+	has luksmd "rootmount /dev/dm-0 ext4 ro,relatime"
+	[ "$(grep -ac 'lkminit: passphrase for ' "$QEMU_WORK/luksmd.log")" = 1 ]
+}
+
+@test "lvm on md: the array assembled, the VG activated, root=/dev/VG/LV" {
+	ended lvmmd
+	has lvmmd "md md[0-9]* raid1 0 2"
+	has lvmmd "dm dm-0 lkmmvg-root"
+	has lvmmd "rootmount /dev/dm-0 ext4 ro,relatime"
+}
