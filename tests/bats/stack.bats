@@ -309,7 +309,7 @@ fake_lvm_on_luks() {
 	# the host's crypttab is as private as its /etc
 	[ "$(stat -c %a "$T/h.img")" = 600 ]
 	run -0 "$MKINITRD" --list "$T/h.img"
-	[[ $output == *$'stack:\n  hooks: crypt lvm\n  tools: /sbin/cryptsetup /sbin/lvm\n  crypttab: vda2_crypt early attach\n  keymap: none\n  resume: none'* ]]
+	[[ $output == *$'stack:\n  hooks: crypt lvm\n  tools: /lib/lkminit/stack /sbin/cryptsetup /sbin/lvm\n  crypttab: vda2_crypt early attach\n  keymap: none\n  resume: none'* ]]
 	# crypttab.initramfs, when there is one, is taken whole instead
 	printf 'only /dev/vda2 none luks\n' >"$T/etc/crypttab.initramfs"
 	LKMINIT_HOST_ETC=$T/etc "$MKINITRD" -q -f -o "$T/h.img" -k "$KV" -b "$BASE" --hostonly \
