@@ -278,6 +278,10 @@ static const char *hibernate(void)
 	}
 	printf("\nlkmtest: hibernating to %s, boot id %s\n", dev, bootid);
 	fflush(stdout);
+	/* tcdrain: the line is out of the serial port before the kernel's own
+	 * hibernation messages, which bypass the tty's buffer and would land
+	 * in the middle of it */
+	ioctl(1, TCSBRK, (void *)1);
 	sync();
 	if (put("/sys/power/state", "disk")) {
 		snprintf(res, sizeof(res), "/sys/power/state: %s", strerror(errno));
