@@ -27,6 +27,7 @@ main_offset() {
 		while [ "$_o" -lt "$_size" ] &&
 			[ "$(od -A n -t x1 -j "$_o" -N 4 -- "$1" | tr -d ' \n')" = 30373037 ]; do
 			walk_cpio "$1" "$_o" >/dev/null
+			# shellcheck disable=SC2154 # walk_cpio (mkinitrd/functions) sets _end
 			skip_zeros "$1" "$_end" "$_size"
 			# an image that is one uncompressed archive: that is the main one
 			[ "$_o" -lt "$_size" ] || _o=0
