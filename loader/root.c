@@ -313,6 +313,13 @@ int lkm_blockdev_read(const char *sysroot, const char *devroot,
 		if (*bd->parent)
 			part_info(devroot, bd, bd->parent);
 	}
+	/* the kernel lists a dm device once its first table is loaded, but
+	 * it has no size (and no data) until that table is resumed: until
+	 * then it is no one's device, by name or by contents */
+	snprintf(path, sizeof(path), "%s/class/block/%s/size", sysroot, name);
+	if (!strncmp(name, "dm-", 3) && !read_small(path, val, sizeof(val)) &&
+	    !strcmp(val, "0"))
+		return 0;
 	stack_name(sysroot, devroot, bd);
 	snprintf(path, sizeof(path), "%s/%s", devroot, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);

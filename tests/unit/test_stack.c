@@ -327,12 +327,18 @@ static void test_match_dm_md(void **state)
 	assert_false(lkm_rootspec_match(&rs, &md));
 }
 
-/* dm/name from sysfs, the md name from the link in /dev/md */
+/* dm/name from sysfs (once the device has a size), the md name from the
+ * link in /dev/md */
 static void test_blockdev_stack_names(void **state)
 {
 	static const char *const files[] = {
 		"sys/class/block/dm-0/dev", "254:0\n",
 		"sys/class/block/dm-0/dm/name", "vg0-root\n",
+		"sys/class/block/dm-0/size", "16384\n",
+		/* listed, its table loaded but not yet resumed */
+		"sys/class/block/dm-1/dev", "254:1\n",
+		"sys/class/block/dm-1/dm/name", "vg0-swap\n",
+		"sys/class/block/dm-1/size", "0\n",
 		"sys/class/block/md127/dev", "9:127\n",
 		"sys/class/block/md126/dev", "9:126\n",
 		NULL
@@ -355,6 +361,10 @@ static void test_blockdev_stack_names(void **state)
 	snprintf(dev, sizeof(dev), "%s/dev", top);
 	assert_int_equal(lkm_blockdev_read(sys, dev, "dm-0", &bd), 0);
 	assert_string_equal(bd.dmname, "vg0-root");
+	/* not yet anyone's: /dev/mapper/vg0-swap must not match it */
+	assert_int_equal(lkm_blockdev_read(sys, dev, "dm-1", &bd), 0);
+	assert_string_equal(bd.dmname, "");
+	assert_int_equal(bd.minor, 1);
 	assert_int_equal(lkm_blockdev_read(sys, dev, "md127", &bd), 0);
 	assert_string_equal(bd.dmname, "root");
 	assert_int_equal(lkm_blockdev_read(sys, dev, "md126", &bd), 0);
