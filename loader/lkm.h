@@ -518,7 +518,7 @@ struct lkm_crypttab {
 	char keydev[256];   /* PATH:KEYDEV: the device holding the key file */
 	unsigned flags;     /* LKM_CT_* */
 	int tries;          /* 0: not given (crypttab's 0, forever, is -1) */
-	int keyfile_timeout; /* seconds, 0: not given */
+	long keyfile_timeout_ms; /* for the key device; 0: not given */
 	long keyfile_offset, keyfile_size;
 	char unknown[256];  /* options not understood, comma-joined */
 };

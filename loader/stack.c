@@ -172,6 +172,32 @@ static int ct_number(const char *v, long *out)
 	return 0;
 }
 
+/* A time span as systemd writes it: "10" or "10s", "500ms", "2min",
+ * "1h"; in milliseconds. */
+static int ct_span_ms(const char *v, long *ms)
+{
+	static const struct { const char *unit; long ms; } units[] = {
+		{ "", 1000 }, { "s", 1000 }, { "sec", 1000 }, { "ms", 1 },
+		{ "msec", 1 }, { "m", 60000 }, { "min", 60000 },
+		{ "h", 3600000 }, { "hr", 3600000 },
+	};
+	char *end;
+	long n;
+	size_t k;
+
+	if (!isdigit((unsigned char)*v))
+		return -EINVAL;
+	n = strtol(v, &end, 10);
+	for (k = 0; k < ARRAY_SIZE(units); k++)
+		if (!strcmp(end, units[k].unit)) {
+			if (n > 86400000L / units[k].ms)
+				return -EINVAL; /* over a day: a typo */
+			*ms = n * units[k].ms;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 /* One option, "name" or "name=value". */
 static int ct_option(struct lkm_crypttab *ct, const char *o, size_t n)
 {
@@ -195,12 +221,12 @@ static int ct_option(struct lkm_crypttab *ct, const char *o, size_t n)
 	for (k = 0; k < ARRAY_SIZE(ct_header); k++)
 		if (!strncmp(word, ct_header[k], strlen(ct_header[k])))
 			return 0;
+	if (!strncmp(word, "keyfile-timeout=", 16))
+		return ct_span_ms(v + 1, &ct->keyfile_timeout_ms);
 	if (ct_number(v + 1, &num))
 		return -EINVAL;
 	if (!strncmp(word, "tries=", 6))
 		ct->tries = num ? (int)num : -1; /* 0: ask for ever */
-	else if (!strncmp(word, "keyfile-timeout=", 16))
-		ct->keyfile_timeout = (int)num;
 	else if (!strncmp(word, "keyfile-offset=", 15))
 		ct->keyfile_offset = num;
 	else if (!strncmp(word, "keyfile-size=", 13))

@@ -2,10 +2,11 @@
 # Stacked roots, booted for real on the disks qemu/builder makes in a
 # guest (qemu/stack/README.md: their layers, names and UUIDs): LUKS2
 # unlocked by a passphrase typed on the serial console after one wrong
-# try; a key file in the image; LVM; LVM on LUKS (one passphrase, and the
-# swap LV of resume= tried on the way); LUKS with cryptsetup's default
-# argon2id memory in a 1.5 GiB guest; a wrong rd.luks.uuid, diagnosed and
-# not hanging.  Each asserts on what the real root saw: its / mount and
+# try; a key file in the image, and one on a second disk (rd.luks.key=
+# PATH:KEYDEV; crypttab's, with keyfile-timeout= when it never comes);
+# LVM; LVM on LUKS (one passphrase, and the swap LV of resume= tried on
+# the way); LUKS with cryptsetup's default argon2id memory in a 1.5 GiB
+# guest; a wrong rd.luks.uuid, diagnosed and not hanging.  Each asserts on what the real root saw: its / mount and
 # the dm names (/sys/block/dm-*/dm/name).  md RAID: qemu/stack-md.bats.
 
 load ../tests/helpers/common
@@ -51,6 +52,20 @@ setup_file() {
 	IMG=$QEMU_WORK/key.img
 	make_image "$IMG" -m "$QEMU_MODULES" --hook crypt --crypttab "$QEMU_WORK/crypttab" 2>/dev/null
 	boot keyfile "$QEMU_WORK/luks-key.img" "rd.timeout=60 root=/dev/mapper/cryptroot"
+	# the key on a second disk (an ext4 labelled lkmkeys), dracut's
+	# rd.luks.key=PATH:KEYDEV; then crypttab's PATH:KEYDEV naming a
+	# device that never comes: after keyfile-timeout=, the passphrase
+	mkdir -p "$QEMU_WORK/keys/keys"
+	cp "$QEMU_WORK/root.key" "$QEMU_WORK/keys/keys/root.key"
+	mke2fs -q -F -t ext4 -L lkmkeys -d "$QEMU_WORK/keys" "$QEMU_WORK/keydisk.img" 8M
+	rm -r "$QEMU_WORK/keys"
+	IMG=$QEMU_WORK/lkm.img
+	QEMU_DISK2=$QEMU_WORK/keydisk.img boot keydev "$QEMU_WORK/luks-key.img" "rd.timeout=60 root=UUID=30000000${U}02 rd.luks.uuid=20000000${U}02 rd.luks.key=/keys/root.key:LABEL=lkmkeys lkmtest.cat=/proc/mounts"
+	printf 'cryptroot PARTUUID=10000000%s02 /keys/root.key:LABEL=nosuchkeys luks,keyfile-timeout=2s\n' "$U" \
+		>"$QEMU_WORK/crypttab-keydev"
+	IMG=$QEMU_WORK/keydev.img
+	make_image "$IMG" -m "$QEMU_MODULES" --hook crypt --crypttab "$QEMU_WORK/crypttab-keydev"
+	boot keytimeout "$QEMU_WORK/luks-key.img" "rd.timeout=60 root=/dev/mapper/cryptroot" "$PASS"
 	# last: its disk's guest (luksFormat with 1 GiB of argon2id) is the slowest to make
 	DD=$("$LKM_TOP/qemu/builder" --cache "$LKM_TOP/qemu/stack/recipe-default") || return 1
 	cp --sparse=always "$DD/luks-default.img" "$QEMU_WORK/luks-default.img"
@@ -135,4 +150,25 @@ ended() {
 	has keyfile "rootmount /dev/dm-0 ext4 ro,relatime"
 	has keyfile "dm dm-0 cryptroot"
 	run ! grep -a 'lkminit: passphrase for' "$QEMU_WORK/keyfile.log"
+}
+
+@test "luks: rd.luks.key=PATH:KEYDEV reads the key from a second disk, unasked, and lets it go" {
+	ended keydev
+	has keydev "rootmount /dev/dm-0 ext4 ro,relatime"
+	has keydev "dm dm-0 luks-20000000${U}02"
+	said keydev "lkminit: luks-20000000${U}02: the key file /keys/root.key on /dev/sd[ab] opened it"
+	run ! grep -a 'lkminit: passphrase for' "$QEMU_WORK/keydev.log"
+	# the real root does not inherit the key's mount
+	grep -q '^cat /proc/mounts: ' "$QEMU_WORK/keydev.report"
+	run ! grep -e lkminit-key -e '^cat /proc/mounts: /dev/sd[ab] ' "$QEMU_WORK/keydev.report"
+}
+
+@test "luks: crypttab's key device that never comes: after keyfile-timeout=2s, the passphrase" {
+	ended keytimeout
+	has keytimeout "rootmount /dev/dm-0 ext4 ro,relatime"
+	has keytimeout "dm dm-0 cryptroot"
+	said keytimeout "lkminit: cryptroot: the key file's device LABEL=nosuchkeys did not appear after 2000 ms; asking for a passphrase"
+	[ "$(grep -ac 'lkminit: passphrase for cryptroot (/dev/sda1): ' "$QEMU_WORK/keytimeout.log")" = 1 ]
+	# the image carries no key for it: the line names another device
+	run ! grep -a 'lkminit: unable to open cryptroot with the key file' "$QEMU_WORK/keytimeout.log"
 }

@@ -326,6 +326,82 @@ static int luks_open(const struct member *m, const struct luks *l,
 	return stack_run(argv, key ? NULL : pass, key ? 0 : passlen);
 }
 
+/* ---- a key file on another device (PATH:KEYDEV) ---- */
+
+/* The device spec names, once its filesystem can be read: 1 and *out,
+ * or 0 (*seen set when it is there with no filesystem known). */
+static int keydev_find(const char *spec, struct lkm_blockdev *out, int *seen)
+{
+	struct lkm_blockdev *v;
+	size_t n, k;
+	int found = 0;
+
+	if (lkm_blockdevs(st.sys, st.dev, &v, &n))
+		return 0;
+	for (k = 0; k < n && !found; k++) {
+		if (!names(spec, &v[k]))
+			continue;
+		*seen = 1;
+		if (*v[k].fs.type) {
+			*out = v[k];
+			found = 1;
+		}
+	}
+	free(v);
+	return found;
+}
+
+/* Open with the key file PATH on the device KEYDEV: wait for it (for
+ * keyfile-timeout=, else STACK_KEYDEV_WAIT s), mount it read-only, hand
+ * cryptsetup the file there, unmount.  0 once opened; else the reason is
+ * said and the caller asks for a passphrase. */
+static int luks_keydev(const struct member *m, struct luks *l)
+{
+	long wait_ms = l->opt.keyfile_timeout_ms > 0 ? l->opt.keyfile_timeout_ms :
+		       STACK_KEYDEV_WAIT * 1000L;
+	uint64_t end = lkm_now_us() + (uint64_t)wait_ms * 1000u, now;
+	struct lkm_blockdev kd;
+	char dev[80], file[PATH_MAX];
+	int seen = 0, r;
+
+	/* listen first, so a device that comes while we look is not missed */
+	stack_event_wait(0);
+	while (!keydev_find(l->keydev, &kd, &seen)) {
+		now = lkm_now_us();
+		if (now >= end) {
+			say(LKM_LOG_WARNING, "%s: the key file's device %s %s "
+			    "after %ld ms; asking for a passphrase", l->name,
+			    l->keydev, seen ? "holds no filesystem known here" :
+			    "did not appear", wait_ms);
+			return -1;
+		}
+		/* a device comes with an event; look again at most a second
+		 * later in case one was missed */
+		now = (end - now) / 1000 + 1;
+		stack_event_wait(now > 1000 ? 1000 : (int)now);
+	}
+	snprintf(dev, sizeof(dev), "%s/%s", st.dev, kd.name);
+	r = stack_mount(dev, STACK_KEYDIR, kd.fs.type);
+	if (r) {
+		say(LKM_LOG_WARNING, "%s: unable to mount the key file's device "
+		    "%s (%s): %s; asking for a passphrase", l->name, dev,
+		    kd.fs.type, strerror(-r));
+		return -1;
+	}
+	snprintf(file, sizeof(file), STACK_KEYDIR "/%s",
+		 l->key + (*l->key == '/'));
+	r = luks_open(m, l, file, NULL, 0);
+	stack_umount(STACK_KEYDIR);
+	if (r)
+		say(LKM_LOG_WARNING, "unable to open %s with the key file %s on %s "
+		    "(cryptsetup status %d); asking for a passphrase", l->name,
+		    l->key, dev, r);
+	else
+		say(LKM_LOG_INFO, "%s: the key file %s on %s opened it", l->name,
+		    l->key, dev);
+	return r;
+}
+
 /* cryptsetup's exit status 2: no key slot opened with this key */
 #define CRYPTSETUP_BAD_KEY 2
 
@@ -383,9 +459,8 @@ static void luks_add(struct member *m)
 		return;
 	}
 	if (*l.keydev) {
-		say(LKM_LOG_WARNING, "%s: a key file on another device (%s) is "
-		    "not supported yet; asking for a passphrase", l.name,
-		    l.keydev);
+		if (!luks_keydev(m, &l))
+			goto opened;
 		*l.key = '\0';
 	}
 	if (*l.key) {

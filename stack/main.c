@@ -9,7 +9,8 @@
  * with an empty name asks for the failure report).  When a passphrase
  * is asked, the helper writes 'P' on fd 3, and 'p' once it has the
  * answer: that time is not counted in rd.timeout.  It exits at the end
- * of its input, or on SIGTERM, and wipes the passphrase it kept. */
+ * of its input, or on SIGTERM (once the tool it runs, if any, is done),
+ * and wipes the passphrase it kept. */
 #include "stack.h"
 
 #include <errno.h>
@@ -27,7 +28,12 @@ struct boot boot; /* what init/log.c and init/cmdline.c read and fill */
 static void on_term(int sig)
 {
 	(void)sig;
+	if (stack_busy) {
+		stack_stopping = 1;
+		return;
+	}
 	stack_console_restore();
+	stack_release();
 	stack_wipe();
 	_exit(0);
 }
@@ -72,16 +78,22 @@ int main(void)
 	stack_init("/sys", "/dev", STACK_CRYPTTAB);
 	for (;;) {
 		r = poll(&p, 1, stack_timer_ms());
-		if (r > 0) {
-			if (!next(&bd))
-				break;
-			if (*bd.name)
-				stack_add(&bd);
-			else
-				stack_report();
-		}
+		if (r > 0 && !next(&bd))
+			break;
+		/* a device's layer is brought up whole before SIGTERM ends
+		 * the helper: the tool it runs not orphaned, a key device
+		 * unmounted, what became of it said */
+		stack_busy = 1;
+		if (r > 0 && *bd.name)
+			stack_add(&bd);
+		else if (r > 0)
+			stack_report();
 		stack_tick();
+		stack_busy = 0;
+		if (stack_stopping)
+			break;
 	}
+	stack_release();
 	stack_wipe();
 	return 0;
 }

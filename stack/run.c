@@ -1,16 +1,24 @@
 /* run.c - what the stack helper touches outside itself: the programs it
- * runs and the console it asks on.  Unit tests replace this file. */
+ * runs, the console it asks on, the uevents it waits for and the key
+ * devices it mounts.  Unit tests replace this file. */
 #include "stack.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 extern char **environ;
+
+volatile sig_atomic_t stack_busy, stack_stopping;
+static volatile sig_atomic_t key_mounted;
 
 int stack_run(char *const argv[], const void *in, size_t inlen)
 {
@@ -111,10 +119,16 @@ int stack_ask(const char *prompt, char *buf, size_t size)
 	ssize_t r;
 	char c;
 
+	/* /init is done: no one is left to answer */
+	if (stack_stopping)
+		return -EINTR;
 	if (console < 0)
 		console = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (console < 0)
 		return -errno;
+	/* waiting for the user: SIGTERM ends the helper there (its handler
+	 * puts the echo back) */
+	stack_busy = 0;
 	if (!tcgetattr(console, &saved)) {
 		t = saved;
 		t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
@@ -136,10 +150,66 @@ int stack_ask(const char *prompt, char *buf, size_t size)
 			buf[n++] = c;
 	}
 	c = 0;
+	stack_busy = 1;
 	stack_console_restore();
 	if (write(3, "p", 1) < 0)
 		errno = 0;
 	if (r <= 0 && !n)
 		return r < 0 ? -EIO : -ENODATA;
 	return (int)n;
+}
+
+int stack_event_wait(int ms)
+{
+	static int fd = -1;
+	struct pollfd p;
+	struct lkm_uevent ev;
+	char buf[4096];
+	int n = 0, r;
+
+	if (fd < 0)
+		fd = lkm_uevent_open();
+	if (fd < 0)
+		return fd;
+	p.fd = fd;
+	p.events = POLLIN;
+	/* waiting for a device: SIGTERM ends it */
+	stack_busy = 0;
+	r = ms ? poll(&p, 1, ms) : 1;
+	stack_busy = 1;
+	if (r <= 0)
+		return 0;
+	/* every event counts, one lost (ENOBUFS) as much as one read */
+	while (!(r = lkm_uevent_recv(fd, buf, sizeof(buf), &ev)) ||
+	       r == -ENOBUFS || r == -EINTR)
+		n++;
+	return n;
+}
+
+int stack_mount(const char *dev, const char *dir, const char *type)
+{
+	int err;
+
+	mkdir(dir, 0700);
+	if (!mount(dev, dir, type, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		   NULL)) {
+		key_mounted = 1;
+		return 0;
+	}
+	err = -errno;
+	rmdir(dir);
+	return err;
+}
+
+void stack_umount(const char *dir)
+{
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+	key_mounted = 0;
+}
+
+void stack_release(void)
+{
+	if (key_mounted)
+		stack_umount(STACK_KEYDIR);
 }

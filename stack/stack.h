@@ -5,6 +5,7 @@
 
 #include "../init/init.h"
 
+#include <signal.h>
 #include <stddef.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -15,6 +16,8 @@
 #define STACK_CRYPTTAB "/etc/crypttab"
 #define STACK_TRIES 3       /* passphrase tries per device */
 #define STACK_MD_WAIT 5     /* s after an array's last member, then --run */
+#define STACK_KEYDEV_WAIT 10 /* s for a key file's device (keyfile-timeout=) */
+#define STACK_KEYDIR "/run/lkminit-key" /* where that device is mounted */
 
 /* core.c */
 /* Read the boot parameters (boot.cl) and the image's crypttab; sysroot
@@ -42,6 +45,22 @@ int stack_output(char *const argv[], char *out, size_t size);
 /* Ask on the console with echo off; the answer's length without its
  * newline, or -errno (-ENODATA at the end of input). */
 int stack_ask(const char *prompt, char *buf, size_t size);
+/* Wait up to ms for a uevent (0: do not wait; the first call starts
+ * listening); how many came, 0 for none, or -errno. */
+int stack_event_wait(int ms);
+/* Mount dev read-only (nosuid, nodev, noexec) on dir, made 0700 for it;
+ * 0 or -errno. */
+int stack_mount(const char *dev, const char *dir, const char *type);
+/* Unmount dir and remove it. */
+void stack_umount(const char *dir);
+/* Unmount a key device still mounted (signal-safe). */
+void stack_release(void);
+/* 1 while the helper brings up a layer, but for the waits for the user
+ * and for a key device: SIGTERM then only sets stack_stopping, and the
+ * helper stops once that layer is done (asking nothing more), so a
+ * cryptsetup that has made the root is not orphaned, a key device is not
+ * left mounted for the real root, and what was done is said. */
+extern volatile sig_atomic_t stack_busy, stack_stopping;
 /* Echo back on, if stack_ask turned it off (signal-safe). */
 void stack_console_restore(void);
 /* Overwrite n bytes where the compiler cannot drop it. */

@@ -37,12 +37,27 @@ static void test_crypttab_fields(void **state)
 					   "keyfile-size=32,x-initrd.attach", &ct), 0);
 	assert_string_equal(ct.key, "/k/key");
 	assert_string_equal(ct.keydev, "LABEL=usb");
-	/* "10s" is not a number of ours: kept as unknown, the rest read */
-	assert_int_equal(ct.keyfile_timeout, 0);
-	assert_string_equal(ct.unknown, "keyfile-timeout=10s");
+	/* a systemd time span */
+	assert_int_equal(ct.keyfile_timeout_ms, 10000);
+	assert_string_equal(ct.unknown, "");
 	assert_int_equal(ct.keyfile_offset, 4);
 	assert_int_equal(ct.keyfile_size, 32);
 	assert_int_equal(ct.flags, LKM_CT_INITRAMFS);
+
+	/* every unit systemd writes; a bad one is kept as unknown */
+	assert_int_equal(lkm_crypttab_line("d /dev/vdb1 /k:/dev/sdb keyfile-timeout=500ms", &ct), 0);
+	assert_int_equal(ct.keyfile_timeout_ms, 500);
+	assert_int_equal(lkm_crypttab_line("d /dev/vdb1 /k:/dev/sdb keyfile-timeout=2min", &ct), 0);
+	assert_int_equal(ct.keyfile_timeout_ms, 120000);
+	assert_int_equal(lkm_crypttab_line("d /dev/vdb1 /k:/dev/sdb keyfile-timeout=7", &ct), 0);
+	assert_int_equal(ct.keyfile_timeout_ms, 7000);
+	assert_int_equal(lkm_crypttab_line("d /dev/vdb1 /k:/dev/sdb keyfile-timeout=1h", &ct), 0);
+	assert_int_equal(ct.keyfile_timeout_ms, 3600000);
+	assert_int_equal(lkm_crypttab_line("d /dev/vdb1 /k:/dev/sdb keyfile-timeout=3parsecs,discard", &ct), 0);
+	assert_int_equal(ct.keyfile_timeout_ms, 0);
+	assert_string_equal(ct.unknown, "keyfile-timeout=3parsecs");
+	assert_int_equal(lkm_crypttab_line("d /dev/vdb1 /k:/dev/sdb keyfile-timeout=-1s", &ct), 0);
+	assert_string_equal(ct.unknown, "keyfile-timeout=-1s");
 
 	/* two fields only; "-" as the key */
 	assert_int_equal(lkm_crypttab_line("x /dev/sdc", &ct), 0);

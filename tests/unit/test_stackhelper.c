@@ -67,7 +67,7 @@ int stack_run(char *const argv[], const void *in, size_t inlen)
 	if (!strstr(argv[0], "cryptsetup"))
 		return run_status;
 	if (!in)
-		return strstr(r, "--key-file=/bad") ? 2 : 0;
+		return strstr(r, "/bad.key") ? 2 : 0;
 	return inlen == strlen(good_key) && !memcmp(in, good_key, inlen) ? 0 : 2;
 }
 
@@ -99,6 +99,40 @@ void stack_console_restore(void)
 {
 }
 
+/* the key device: comes with the uevent number appear_at (0: there from
+ * the start, -1: never); what was mounted, and whether it was let go */
+static int appear_at, nevents;
+static char mounted[1200];
+static int mounts, umounts;
+
+static void key_device(void);
+
+int stack_event_wait(int ms)
+{
+	if (!ms)
+		return 0;
+	if (appear_at < 0) {
+		usleep((useconds_t)ms * 1000); /* nothing comes: the time passes */
+		return 0;
+	}
+	if (++nevents == appear_at)
+		key_device();
+	return 1;
+}
+
+int stack_mount(const char *dev, const char *dir, const char *type)
+{
+	snprintf(mounted, sizeof(mounted), "%s %s %s", dev, dir, type);
+	mounts++;
+	return 0;
+}
+
+void stack_umount(const char *dir)
+{
+	assert_string_equal(dir, STACK_KEYDIR);
+	umounts++;
+}
+
 /* ---- fixtures ---- */
 
 static const char *top;
@@ -126,6 +160,8 @@ static void setup(const char *cmdline, const char *crypttab)
 	logbuf[0] = '\0';
 	nruns = nasked = 0;
 	run_status = 0;
+	appear_at = nevents = mounts = umounts = 0;
+	mounted[0] = '\0';
 	memset(answers, 0, sizeof(answers));
 	stack_init(sysdir, devdir, ctab);
 }
@@ -291,6 +327,88 @@ static void test_luks_already_open(void **state)
 	assert_int_equal(nruns, 0);
 }
 
+/* ---- a key file on another device ---- */
+
+/* sdb: an ext2 filesystem labelled lkmkeys, as sysfs and /dev show it */
+static void key_device(void)
+{
+	char cmd[2400];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/class/block/sdb && echo 8:16 "
+		 ">%s/class/block/sdb/dev && mke2fs -q -F -t ext2 -L lkmkeys "
+		 "%s/sdb 1M >/dev/null 2>&1", sysdir, sysdir, devdir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_luks_keydev(void **state)
+{
+	struct lkm_blockdev bd = dev("sda2", "crypto_LUKS", U1);
+	char want[1400];
+
+	(void)state;
+	setup("root=/dev/mapper/cryptroot",
+	      "cryptroot UUID=" U1 " /keys/root.key:LABEL=lkmkeys luks\n");
+	/* the stick comes with the second event after the helper looks */
+	appear_at = 2;
+	stack_add(&bd);
+	assert_int_equal(nevents, 2);
+	snprintf(want, sizeof(want), "%s/sdb " STACK_KEYDIR " ext2", devdir);
+	assert_string_equal(mounted, want);
+	assert_int_equal(nruns, 1);
+	snprintf(want, sizeof(want), "/sbin/cryptsetup open --key-file="
+		 STACK_KEYDIR "/keys/root.key %s/sda2 cryptroot", devdir);
+	assert_string_equal(runs[0], want);
+	/* let go once cryptsetup has read it; no passphrase asked */
+	assert_int_equal(umounts, 1);
+	assert_int_equal(nasked, 0);
+	assert_non_null(strstr(logbuf, "cryptroot: the key file /keys/root.key "
+			       "on "));
+}
+
+static void test_luks_keydev_timeout(void **state)
+{
+	struct lkm_blockdev bd = dev("sda2", "crypto_LUKS", U1);
+	uint64_t t0;
+
+	(void)state;
+	/* dracut's form, the wait from rd.luks.options */
+	setup("rd.luks.uuid=" U1 " rd.luks.key=/k.key:LABEL=lkmkeys "
+	      "rd.luks.options=keyfile-timeout=300ms", NULL);
+	appear_at = -1;
+	answers[0] = "right";
+	t0 = lkm_now_us();
+	stack_add(&bd);
+	/* waited that long, no longer, then asked */
+	assert_true(lkm_now_us() - t0 >= 300000u);
+	assert_true(lkm_now_us() - t0 < 3000000u);
+	assert_int_equal(mounts, 0);
+	assert_int_equal(nasked, 1);
+	assert_non_null(strstr(logbuf, "luks-" U1 ": the key file's device "
+			       "LABEL=lkmkeys did not appear after 300 ms; "
+			       "asking for a passphrase"));
+	assert_int_equal(nruns, 1);
+	assert_non_null(strstr(runs[0], "--key-file=- "));
+}
+
+static void test_luks_keydev_refused(void **state)
+{
+	struct lkm_blockdev bd = dev("sda2", "crypto_LUKS", U1);
+
+	(void)state;
+	/* Arch's DEV:FSTYPE:PATH; the stick is there, its key opens nothing */
+	setup("cryptdevice=UUID=" U1 ":root cryptkey=LABEL=lkmkeys:ext2:/bad.key",
+	      NULL);
+	key_device();
+	answers[0] = "right";
+	/* the fake cryptsetup refuses any bad.key */
+	stack_add(&bd);
+	assert_int_equal(mounts, 1);
+	assert_int_equal(umounts, 1);
+	assert_int_equal(nasked, 1);
+	assert_int_equal(nruns, 2);
+	assert_non_null(strstr(runs[0], "--key-file=" STACK_KEYDIR "/bad.key "));
+}
+
 /* ---- LVM ---- */
 
 static void test_lvm_targets(void **state)
@@ -433,6 +551,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_luks_not_named, teardown),
 		cmocka_unit_test_teardown(test_luks_key_falls_back_and_no_console, teardown),
 		cmocka_unit_test_teardown(test_luks_already_open, teardown),
+		cmocka_unit_test_teardown(test_luks_keydev, teardown),
+		cmocka_unit_test_teardown(test_luks_keydev_timeout, teardown),
+		cmocka_unit_test_teardown(test_luks_keydev_refused, teardown),
 		cmocka_unit_test_teardown(test_lvm_targets, teardown),
 		cmocka_unit_test_teardown(test_lvm_incomplete_then_complete, teardown),
 		cmocka_unit_test_teardown(test_md_incremental_then_run, teardown),
