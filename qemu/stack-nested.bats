@@ -44,8 +44,8 @@ setup_file() {
 		"rd.timeout=60 root=/dev/lkmmvg/root"
 	boot lukslvm "$QEMU_WORK/lukslvm.img" "" \
 		"rd.timeout=60 root=UUID=30000000${U}09 rd.luks.uuid=20000000${U}09" "$PASS"
-	# the image's crypttab names the LV by its path, with a name as
-	# Debian's installer gives it (VG-LV_crypt: an LV's name to the eye)
+	# the image's crypttab names the LV by its path, with a name in the
+	# style of Debian's sda5_crypt (VG-LV_crypt: an LV's name to the eye)
 	echo "lkmlvl-crypt_crypt /dev/lkmlvl/crypt none luks" >"$QEMU_WORK/crypttab"
 	IMG=$QEMU_WORK/ct.img
 	make_image "$IMG" -m "$QEMU_MODULES" --hook crypt,lvm --crypttab "$QEMU_WORK/crypttab"

@@ -421,7 +421,8 @@ opened:
  * /dev/VG/LV, or /dev/mapper/NAME of a LUKS mapping (rd.luks.name=,
  * cryptdevice=, crypttab) whose device is one of those (LUKS on LVM);
  * -ENOENT when it names none.  A mapping's name may read as an LV's
- * (Debian's installer names one VG-LV_crypt): it is the mapping's. */
+ * (VG-LV_crypt, in the style of Debian's sda5_crypt): it is the
+ * mapping's. */
 static int lvm_of(const char *spec, char *vg, size_t vgsize, char *lv,
 		  size_t lvsize)
 {

@@ -341,7 +341,8 @@ static void test_lvm_luks_mapping(void **state)
 	struct lkm_blockdev pv = dev("sdb", "LVM2_member", "pv-uuid");
 
 	(void)state;
-	/* Debian's name of a LUKS on an LV reads as VG lkmlvl, LV crypt_crypt */
+	/* a name in the style of Debian's sda5_crypt, for a LUKS on an LV,
+	 * reads as VG lkmlvl, LV crypt_crypt */
 	setup("root=/dev/mapper/lkmlvl-crypt_crypt",
 	      "lkmlvl-crypt_crypt /dev/lkmlvl/crypt none luks\n");
 	stack_add(&pv);
