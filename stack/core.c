@@ -492,6 +492,32 @@ opened:
 	"udev_rules=0 monitoring=0 } global { event_activation=0 } " \
 	"backup { backup=0 archive=0 }"
 
+/* The LV that spec (root= or resume=) names: /dev/mapper/VG-LV,
+ * /dev/VG/LV, or /dev/mapper/NAME of a LUKS mapping (rd.luks.name=,
+ * cryptdevice=, crypttab) whose device is one of those (LUKS on LVM);
+ * -ENOENT when it names none.  A mapping's name may read as an LV's
+ * (VG-LV_crypt, in the style of Debian's sda5_crypt): it is the
+ * mapping's. */
+static int lvm_of(const char *spec, char *vg, size_t vgsize, char *lv,
+		  size_t lvsize)
+{
+	const char *name, *dev = NULL;
+	size_t k;
+
+	if (spec && !strncmp(spec, "/dev/mapper/", 12)) {
+		name = spec + 12;
+		for (k = 0; k < st.sc.nwant && !dev; k++)
+			if (!strcmp(st.sc.want[k].name, name))
+				dev = st.sc.want[k].dev;
+		for (k = 0; k < st.nct && !dev; k++)
+			if (!strcmp(st.ct[k].name, name))
+				dev = st.ct[k].device;
+		if (dev)
+			spec = dev;
+	}
+	return lkm_lvm_of_spec(spec, vg, vgsize, lv, lvsize);
+}
+
 /* Which LVs or VGs to activate: argv from argv[n] on, the command in
  * *cmd ("vgchange" or "lvchange"). */
 static size_t lvm_targets(char **argv, size_t n, size_t max, const char **cmd,
@@ -515,12 +541,12 @@ static size_t lvm_targets(char **argv, size_t n, size_t max, const char **cmd,
 		return n;
 	}
 	/* what root= and resume= name; all when root= gives no LV name
-	 * (a UUID found inside an LV) */
-	if (lkm_lvm_of_spec(st.root, vg, sizeof(vg), lv, sizeof(lv)))
+	 * (a UUID found inside an LV, a LUKS mapping on a UUID) */
+	if (lvm_of(st.root, vg, sizeof(vg), lv, sizeof(lv)))
 		return n;
 	*cmd = "lvchange";
 	for (k = 0; k < 2 && n < max; k++)
-		if (!lkm_lvm_of_spec(spec[k], vg, sizeof(vg), lv, sizeof(lv))) {
+		if (!lvm_of(spec[k], vg, sizeof(vg), lv, sizeof(lv))) {
 			snprintf(buf[nb], LKM_STACK_WORD, "%.60s/%.60s", vg, lv);
 			argv[n++] = buf[nb++];
 		}

@@ -445,6 +445,48 @@ static void test_lvm_targets(void **state)
 	assert_int_equal(nruns, 0);
 }
 
+/* 1 if s ends with tail */
+static int ends(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+
+	return n >= t && !strcmp(s + n - t, tail);
+}
+
+/* root=/dev/mapper/NAME of a LUKS mapping: the LV under it, if named */
+static void test_lvm_luks_mapping(void **state)
+{
+	struct lkm_blockdev pv = dev("sdb", "LVM2_member", "pv-uuid");
+
+	(void)state;
+	/* a name in the style of Debian's sda5_crypt, for a LUKS on an LV,
+	 * reads as VG lkmlvl, LV crypt_crypt */
+	setup("root=/dev/mapper/lkmlvl-crypt_crypt",
+	      "lkmlvl-crypt_crypt /dev/lkmlvl/crypt none luks\n");
+	stack_add(&pv);
+	assert_int_equal(nruns, 1);
+	assert_non_null(strstr(runs[0], "/sbin/lvm lvchange -ay"));
+	assert_true(ends(runs[0], "} lkmlvl/crypt"));
+	/* the mapping's device by UUID: which LV holds it is unknown */
+	setup("root=/dev/mapper/cr-root", "cr-root UUID=" U1 " none luks\n");
+	stack_add(&pv);
+	assert_non_null(strstr(runs[0], "/sbin/lvm vgchange -ay"));
+	assert_int_equal(runs[0][strlen(runs[0]) - 1], '}');
+	setup("root=/dev/mapper/crypt-root rd.luks.name=" U1 "=crypt-root", NULL);
+	stack_add(&pv);
+	assert_non_null(strstr(runs[0], "/sbin/lvm vgchange -ay"));
+	assert_int_equal(runs[0][strlen(runs[0]) - 1], '}');
+	setup("root=/dev/mapper/my-root cryptdevice=/dev/vg/crypt:my-root", NULL);
+	stack_add(&pv);
+	assert_non_null(strstr(runs[0], "/sbin/lvm lvchange -ay"));
+	assert_true(ends(runs[0], "} vg/crypt"));
+	/* resume= through a mapping too, beside the root's LV */
+	setup("root=/dev/vg/root resume=/dev/mapper/swap-crypt",
+	      "swap-crypt /dev/vg/swap none luks\n");
+	stack_add(&pv);
+	assert_true(ends(runs[0], "} vg/root vg/swap"));
+}
+
 static void test_lvm_incomplete_then_complete(void **state)
 {
 	struct lkm_blockdev a = dev("sdb", "LVM2_member", "pv1");
@@ -555,6 +597,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_luks_keydev_timeout, teardown),
 		cmocka_unit_test_teardown(test_luks_keydev_refused, teardown),
 		cmocka_unit_test_teardown(test_lvm_targets, teardown),
+		cmocka_unit_test_teardown(test_lvm_luks_mapping, teardown),
 		cmocka_unit_test_teardown(test_lvm_incomplete_then_complete, teardown),
 		cmocka_unit_test_teardown(test_md_incremental_then_run, teardown),
 		cmocka_unit_test_teardown(test_md_named, teardown),
