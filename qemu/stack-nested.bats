@@ -9,20 +9,10 @@
 # array (/sys/block/md*/md: level, degraded, raid_disks).
 
 load ../tests/helpers/common
+load stackcheck
 
 U=-0000-4000-8000-0000000000
 PASS='lkminit test'
-
-# boot NAME DISK DISK2 "CMDLINE" [ANSWER...]: boot DISK and DISK2 on
-# virtio-scsi with the image $IMG, console in NAME.log; each ANSWER is
-# typed once the next passphrase prompt has shown in the log, none before.
-boot() {
-	local name=$1 disk=$2 disk2=$3 cmdline=$4
-	shift 4
-	QEMU_DISK2=$disk2 qemu_boot_typing "$QEMU_WORK/$name.log" "$IMG" "panic=1 $cmdline" "$disk" \
-		'lkminit: passphrase for' "$@"
-	report "$QEMU_WORK/$name.log" >"$QEMU_WORK/$name.report"
-}
 
 setup_file() {
 	export QEMU_WORK=$BATS_FILE_TMPDIR
@@ -38,18 +28,18 @@ setup_file() {
 	done
 	export IMG=$QEMU_WORK/lkm.img
 	make_image "$IMG" -m "$QEMU_MODULES" --hook mdraid,crypt,lvm
-	boot luksmd "$QEMU_WORK/luksmd-a.img" "$QEMU_WORK/luksmd-b.img" \
+	QEMU_DISK2=$QEMU_WORK/luksmd-b.img boot luksmd "$QEMU_WORK/luksmd-a.img" \
 		"rd.timeout=60 root=UUID=30000000${U}06 rd.luks.uuid=20000000${U}06" "$PASS"
-	boot lvmmd "$QEMU_WORK/lvmmd-a.img" "$QEMU_WORK/lvmmd-b.img" \
+	QEMU_DISK2=$QEMU_WORK/lvmmd-b.img boot lvmmd "$QEMU_WORK/lvmmd-a.img" \
 		"rd.timeout=60 root=/dev/lkmmvg/root"
-	boot lukslvm "$QEMU_WORK/lukslvm.img" "" \
+	boot lukslvm "$QEMU_WORK/lukslvm.img" \
 		"rd.timeout=60 root=UUID=30000000${U}09 rd.luks.uuid=20000000${U}09" "$PASS"
 	# the image's crypttab names the LV by its path, with a name in the
 	# style of Debian's sda5_crypt (VG-LV_crypt: an LV's name to the eye)
 	echo "lkmlvl-crypt_crypt /dev/lkmlvl/crypt none luks" >"$QEMU_WORK/crypttab"
 	IMG=$QEMU_WORK/ct.img
 	make_image "$IMG" -m "$QEMU_MODULES" --hook crypt,lvm --crypttab "$QEMU_WORK/crypttab"
-	boot lukslvmct "$QEMU_WORK/lukslvm.img" "" \
+	boot lukslvmct "$QEMU_WORK/lukslvm.img" \
 		"rd.timeout=60 root=/dev/mapper/lkmlvl-crypt_crypt" "$PASS"
 	for b in luksmd lvmmd lukslvm lukslvmct; do
 		echo "# $b: QEMU status $(cat "$QEMU_WORK/$b.log.rc")" >&3
@@ -59,19 +49,6 @@ setup_file() {
 setup() {
 	# shellcheck source=qemu/lib.sh
 	. "$LKM_TOP/qemu/lib.sh"
-}
-
-# has NAME LINE: the real root's report on boot NAME has LINE (a grep -x
-# pattern).
-has() {
-	grep -qx -- "$2" "$QEMU_WORK/$1.report" ||
-		{ echo "$1 lacks: $2"; tr -d '\r' <"$QEMU_WORK/$1.log" | tail -60; return 1; }
-}
-
-# ended NAME: the boot ended by itself (power off, or panic=1), no timeout.
-ended() {
-	[ "$(cat "$QEMU_WORK/$1.log.rc")" = 0 ] ||
-		{ echo "$1: QEMU status $(cat "$QEMU_WORK/$1.log.rc")"; tail -30 "$QEMU_WORK/$1.log"; return 1; }
 }
 
 @test "luks on md: the array assembled, then opened with one passphrase, root=UUID= inside" {
