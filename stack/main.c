@@ -9,8 +9,9 @@
  * with an empty name asks for the failure report).  When a passphrase
  * is asked, the helper writes 'P' on fd 3, and 'p' once it has the
  * answer: that time is not counted in rd.timeout.  It exits at the end
- * of its input, or on SIGTERM (once the tool it runs, if any, is done),
- * and wipes the passphrase it kept. */
+ * of its input, or on SIGTERM (at once while it waits for the user or a
+ * key device, else once the layer it brings up is done), and wipes the
+ * passphrase it kept. */
 #include "stack.h"
 
 #include <errno.h>
