@@ -259,6 +259,13 @@ hide() {
 	[[ $output != *sbin/cryptsetup* ]]
 	run -0 conf "$T/g0.img"
 	[[ $output == *'HOOKS=""'* ]]
+	# with no tool to assemble them, no device-mapper or md modules;
+	# the other storage drivers and btrfs's raid6_pq and xor stay
+	modules_of "$T/g0.img" >"$T/m0"
+	run ! grep -qx -e dm_mod -e dm_crypt -e dm_thin_pool -e md_mod -e raid1 \
+		-e raid456 -e linear "$T/m0"
+	has_module "$T/m0" ahci nvme virtio_scsi mpt3sas xhci_pci usb_storage \
+		ext4 xfs btrfs raid6_pq xor
 }
 
 # fake_lvm_on_luks SYS: vda (virtio) with vda2 under LUKS (dm-0, name
