@@ -62,7 +62,9 @@ int resume_try(const char *devname)
 		return 0;
 	}
 	say(LKM_LOG_INFO, "resuming from %s", dev);
-	modules_wait(-1); /* the kernel freezes every task first */
+	/* the kernel freezes every task first: no worker may be in it */
+	modules_wait(-1);
+	lkm_loader_settle(boot.ld);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)rs.offset);
 	err = rs.offset ? put("/sys/power/resume_offset", v) : 0;
 	snprintf(v, sizeof(v), "%u:%u", major(st.st_rdev), minor(st.st_rdev));

@@ -62,7 +62,8 @@ struct lkm_module {
 	char *opts;          /* while it loads, for the log */
 	const char *skipped_for;
 	uint64_t start_us, end_us;
-	pid_t pid;           /* its worker, while RUNNING */
+	pid_t pid;           /* its worker, while RUNNING or detached */
+	int detached;        /* LOADED when it went live; its worker not reaped */
 };
 
 struct lkm_cfg_opt {

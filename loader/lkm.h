@@ -217,6 +217,10 @@ size_t lkm_loader_run(struct lkm_loader *l, int block);
 int lkm_loader_fd(const struct lkm_loader *l);
 /* Totals of the plans reported so far. */
 const struct lkm_load_stats *lkm_loader_stats(const struct lkm_loader *l);
+/* Wait for the workers of the loads counted done when their module went
+ * live: they are in the kernel until its asynchronous jobs end, and a
+ * hibernation image is resumed only once no task is. */
+void lkm_loader_settle(struct lkm_loader *l);
 /* Wait for every running load to end, then free. */
 void lkm_loader_free(struct lkm_loader *l);
 /* The default for jobs: LKM_JOBS_PER_CPU loads per online CPU, at most

@@ -23,26 +23,26 @@
 #define MODULE_INIT_COMPRESSED_FILE 4
 #endif
 
-/* Short names for the timeline, where strerror's prose would not parse. */
+/* Short names for the timeline, where strerror's prose would not parse.
+ * One string of names and their numbers in the same order (every one
+ * below 256): a table of pointers was 250 bytes more of /init. */
+static const unsigned char errno_codes[] = {
+	ENOENT, ENOEXEC, ENODEV, EINVAL, EPERM, EBUSY, ENOMEM, EKEYREJECTED,
+	EBADMSG, ENOKEY, ENXIO, EIO, ETIMEDOUT, ENOSPC, EOPNOTSUPP, EINTR,
+};
+static const char errno_names[] =
+	"ENOENT\0ENOEXEC\0ENODEV\0EINVAL\0EPERM\0EBUSY\0ENOMEM\0EKEYREJECTED\0"
+	"EBADMSG\0ENOKEY\0ENXIO\0EIO\0ETIMEDOUT\0ENOSPC\0EOPNOTSUPP\0EINTR";
+
 static const char *errno_name(int err, char *buf, size_t size)
 {
-	static const struct {
-		int err;
-		const char *name;
-	} names[] = {
-		{ ENOENT, "ENOENT" }, { ENOEXEC, "ENOEXEC" }, { ENODEV, "ENODEV" },
-		{ EINVAL, "EINVAL" }, { EPERM, "EPERM" }, { EBUSY, "EBUSY" },
-		{ ENOMEM, "ENOMEM" }, { EKEYREJECTED, "EKEYREJECTED" },
-		{ EBADMSG, "EBADMSG" }, { ENOKEY, "ENOKEY" }, { ENXIO, "ENXIO" },
-		{ EIO, "EIO" }, { ETIMEDOUT, "ETIMEDOUT" }, { ENOSPC, "ENOSPC" },
-		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EINTR, "EINTR" },
-	};
+	const char *name = errno_names;
 	size_t k;
 
 	err = err < 0 ? -err : err;
-	for (k = 0; k < ARRAY_SIZE(names); k++)
-		if (names[k].err == err)
-			return names[k].name;
+	for (k = 0; k < sizeof(errno_codes); k++, name += strlen(name) + 1)
+		if (errno_codes[k] == err)
+			return name;
 	snprintf(buf, size, "E%d", err);
 	return buf;
 }
@@ -365,7 +365,34 @@ static void start(struct lkm_loader *l, size_t i)
 	l->running++;
 }
 
-/* Collect the workers that have ended; with block, wait for one. */
+/* 1 when the kernel has module m live: its init has returned and it
+ * cannot fail any more.  finit_module returns later: the kernel's
+ * do_init_module then waits for every asynchronous job of the whole
+ * system (async_synchronize_full), a SCSI host's scan of all its
+ * targets among them, which took a second under QEMU.  What needs the
+ * module (a mount, a module using its symbols) can go on at once. */
+static int went_live(const struct lkm_index *ix, const struct lkm_module *m)
+{
+	char path[PATH_MAX], *buf;
+	size_t len;
+	int live;
+
+	snprintf(path, sizeof(path), "%s/module/%s/initstate",
+		 ix->sysroot ? ix->sysroot : "/sys", m->name);
+	if (lkm_read_file(path, &buf, &len))
+		return 0;
+	live = !strncmp(buf, "live", 4);
+	free(buf);
+	return live;
+}
+
+/* How often the running loads are looked at in sysfs while waiting (a
+ * worker's byte on the pipe ends the wait at once). */
+#define LIVE_POLL_MS 10
+
+/* Collect the workers that have ended, and count as loaded those whose
+ * module went live (their workers are left to lkm_loader_settle); with
+ * block, wait for one. */
 static void reap(struct lkm_loader *l, int block)
 {
 	struct pollfd p = { l->fd[0], POLLIN, 0 };
@@ -374,17 +401,23 @@ static void reap(struct lkm_loader *l, int block)
 	int status;
 
 	while (l->running) {
-		if (block && poll(&p, 1, 1000) < 0 && errno != EINTR)
+		if (block && poll(&p, 1, LIVE_POLL_MS) < 0 && errno != EINTR)
 			block = 0;
 		while (read(l->fd[0], buf, sizeof(buf)) > 0)
 			;
 		for (i = 0; i < l->ix->nmods; i++) {
 			struct lkm_module *m = &l->ix->mods[i];
 
-			if (m->state != LKM_MOD_RUNNING ||
-			    waitpid(m->pid, &status, WNOHANG) != m->pid)
+			if (m->state != LKM_MOD_RUNNING)
 				continue;
-			finish(m, WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR);
+			if (waitpid(m->pid, &status, WNOHANG) == m->pid) {
+				finish(m, WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR);
+			} else if (went_live(l->ix, m)) {
+				finish(m, 0);
+				m->detached = 1;
+			} else {
+				continue;
+			}
 			l->running--;
 			got++;
 		}
@@ -544,6 +577,15 @@ static size_t run(struct lkm_loader *l, int block, struct lkm_load_stats *last)
 size_t lkm_loader_run(struct lkm_loader *l, int block)
 {
 	return run(l, block, NULL);
+}
+
+void lkm_loader_settle(struct lkm_loader *l)
+{
+	size_t i;
+
+	for (i = 0; l && i < l->ix->nmods; i++)
+		if (l->ix->mods[i].detached)
+			waitpid(l->ix->mods[i].pid, NULL, 0);
 }
 
 void lkm_loader_free(struct lkm_loader *l)

@@ -465,6 +465,55 @@ static void test_loader_background(void **state)
 	lkm_cmdline_free(&cl);
 }
 
+/* A module the kernel has live (its init returned) counts as loaded
+ * while finit_module still waits in the kernel (for every async job of
+ * the system): what needs it starts, and a wait for it ends, at once. */
+static void test_loader_live_before_return(void **state)
+{
+	struct lkm_cmdline cl;
+	struct lkm_index *ix = conf_index(NULL, "", &cl);
+	const char *want[] = { "uas" };
+	const struct fake_call *ms, *us;
+	struct lkm_loader *l;
+	struct lkm_plan p;
+	char sys[4200];
+	size_t left;
+	int polls = 0;
+
+	*state = ix;
+	/* scsi_mod's load returns only once released; sysfs says it is live */
+	snprintf(fake->hold, sizeof(fake->hold), "scsi_mod");
+	fixture_write("sys/module/scsi_mod/initstate", "live\n", 5);
+	fixture_write("sys/module/usb_storage/initstate", "coming\n", 7);
+	snprintf(sys, sizeof(sys), "%s/sys", ix->dir);
+	ix->sysroot = sys;
+	assert_int_equal(lkm_loader_new(&l, ix, 8), 0);
+	assert_int_equal(lkm_plan_modules(ix, want, 1, &p), 0);
+	assert_int_equal(p.n, 3); /* scsi_mod, usb_storage, uas */
+	assert_int_equal(lkm_loader_add(l, &p, "one"), 0);
+	lkm_plan_free(&p);
+	do
+		left = lkm_loader_run(l, 1);
+	while (left && ++polls < 1000);
+	/* all three done while scsi_mod's worker is still held */
+	assert_int_equal(left, 0);
+	assert_int_equal(__atomic_load_n(&fake->released, __ATOMIC_SEQ_CST), 0);
+	ms = fake_call_of("scsi_mod");
+	us = fake_call_of("usb_storage");
+	assert_non_null(ms);
+	assert_non_null(us);
+	assert_int_equal(ms->seq_end, 0); /* still in finit_module */
+	assert_int_equal(lkm_loader_stats(l)->loaded, 3);
+	assert_int_equal(lkm_index_state(ix, (size_t)lkm_index_find(ix, "scsi_mod")),
+			 LKM_MOD_LOADED);
+	/* settle waits for the held worker to end */
+	__atomic_store_n(&fake->released, 1, __ATOMIC_SEQ_CST);
+	lkm_loader_settle(l);
+	assert_true(fake_call_of("scsi_mod")->seq_end > 0);
+	lkm_loader_free(l);
+	lkm_cmdline_free(&cl);
+}
+
 static void write_gz(const char *path, const void *data, size_t len)
 {
 	unsigned char out[4096];
@@ -568,6 +617,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parallel_output_deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enodev_quiet_for_alias, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loader_background, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loader_live_before_return, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compressed_modules, setup, teardown),
 		cmocka_unit_test(test_cpu_count),
 	};
