@@ -322,9 +322,14 @@ int lkm_blockdev_read(const char *sysroot, const char *devroot,
 		return 0;
 	stack_name(sysroot, devroot, bd);
 	snprintf(path, sizeof(path), "%s/%s", devroot, name);
+	/* sysfs lists a disk before it can be opened: no node yet, or ENXIO
+	 * while the kernel is still adding it (its uevent comes after).
+	 * Until it opens it is no one's device, not even by name: a scan on
+	 * another event (a module gone live) must not take it for the root
+	 * with no filesystem known. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return 0; /* listed, node not there yet: no filesystem known */
+		return -ENXIO;
 	if (!lkm_probe_fs(fd, &bd->fs) && !bd->partition &&
 	    lkm_md_in_partition(fd, &bd->fs))
 		memset(&bd->fs, 0, sizeof(bd->fs));

@@ -356,6 +356,10 @@ static void test_blockdev_stack_names(void **state)
 		"sys/class/block/dm-1/size", "0\n",
 		"sys/class/block/md127/dev", "9:127\n",
 		"sys/class/block/md126/dev", "9:126\n",
+		/* their nodes: a device that cannot be opened is not listed */
+		"dev/dm-0", "", "dev/md127", "", "dev/md126", "",
+		/* a disk sysfs lists before its node opens */
+		"sys/class/block/sdz/dev", "8:240\n",
 		NULL
 	};
 	char sys[4200], dev[4200];
@@ -365,7 +369,6 @@ static void test_blockdev_stack_names(void **state)
 	(void)state;
 	snprintf(sys, sizeof(sys), "%s/sys", top);
 	snprintf(dev, sizeof(dev), "%s/dev", top);
-	mkdir(dev, 0755);
 	strcat(dev, "/md");
 	mkdir(dev, 0755);
 	snprintf(sys, sizeof(sys), "%s/dev/md/root", top);
@@ -384,6 +387,7 @@ static void test_blockdev_stack_names(void **state)
 	assert_string_equal(bd.dmname, "root");
 	assert_int_equal(lkm_blockdev_read(sys, dev, "md126", &bd), 0);
 	assert_string_equal(bd.dmname, "");
+	assert_int_equal(lkm_blockdev_read(sys, dev, "sdz", &bd), -ENXIO);
 	fixture_cleanup();
 }
 
