@@ -308,3 +308,54 @@ early_file() {
 	echo "/init is $size bytes"
 	[ "$size" -le 65536 ]
 }
+
+@test "/init's strerror says what klibc's says, or 'error N' as klibc does for what it does not know" {
+	command -v klcc >/dev/null || skip "klcc is not installed"
+	t=$BATS_TEST_TMPDIR
+	# both in one program: ours under another name, klibc's as is
+	cat >"$t/cmp.c" <<'C'
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+char *init_strerror(int);
+/* what /init's own code returns, and what its mounts, module loads,
+ * opens, execs, forks and sockets give */
+static const int needed[] = {
+	EPERM, ENOENT, EINTR, EIO, ENXIO, E2BIG, ENOEXEC, EAGAIN, ENOMEM,
+	EACCES, ENOTBLK, EBUSY, EEXIST, ENODEV, ENOTDIR, EINVAL, EFBIG,
+	ENOSPC, EROFS, ENAMETOOLONG, ENOSYS, ELOOP, ENODATA, EBADMSG,
+	ENOBUFS, EOPNOTSUPP, ETIMEDOUT, EUCLEAN, ENOKEY, EKEYREJECTED,
+};
+int main(void)
+{
+	char want[64];
+	int e, bad = 0;
+	size_t k;
+
+	for (e = -2; e < 300; e++) {
+		const char *got = init_strerror(e);
+
+		snprintf(want, sizeof(want), "%s", strerror(e));
+		if (!strcmp(got, want))
+			continue;
+		snprintf(want, sizeof(want), "error %d", e);
+		if (strcmp(got, want)) {
+			printf("%d: \"%s\", klibc says \"%s\"\n", e, got, strerror(e));
+			bad++;
+		}
+	}
+	for (k = 0; k < sizeof(needed) / sizeof(needed[0]); k++)
+		if (!strncmp(init_strerror(needed[k]), "error ", 6)) {
+			printf("%d has no text\n", needed[k]);
+			bad++;
+		}
+	return bad != 0;
+}
+C
+	klcc -Dstrerror=init_strerror -c -o "$t/ours.o" "$LKM_TOP/init/strerror.c"
+	klcc -o "$t/cmp" "$t/cmp.c" "$t/ours.o"
+	run "$t/cmp"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
