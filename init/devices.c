@@ -53,16 +53,21 @@ static void strv_clear(struct strv *s)
 	s->n = 0;
 }
 
-/* Queue a modalias the first time it is seen, if a module matches it. */
+/* Queue a modalias the first time it is seen, if a module matches it;
+ * for a virtio PCI function, the virtio device it will present too, so
+ * that virtio_scsi or virtio_blk loads alongside virtio_pci. */
 static void want(void *ctx, const char *modalias)
 {
 	struct strv *batch = ctx;
+	char next[32];
 
 	if (!boot.ix || strv_has(&seen, modalias))
 		return;
 	strv_add(&seen, modalias);
 	if (lkm_index_matches(boot.ix, modalias) > 0)
 		strv_add(batch, modalias);
+	if (!lkm_virtio_modalias(modalias, next, sizeof(next)))
+		want(ctx, next);
 }
 
 static void load_batch(struct strv *batch, const char *what)
@@ -96,18 +101,30 @@ void devices_stop(void)
 	ufd = -1;
 }
 
-/* The first round: devices already there, and extra names (filesystems
- * asked for with rootfstype=) loaded alongside them. */
+/* The first round: extra names (what the image lists, its hints, the
+ * root's filesystem) and the devices already there, in one plan.  When
+ * more modules are ready than may load at once the loader starts them in
+ * plan order, so the names come first, then the drivers of the virtio
+ * devices to come (virtio_scsi: the disk is behind it), then the rest:
+ * the build host's root chain is not queued behind a controller it does
+ * not need (ata_piix). */
 void devices_coldplug(const char *const *extra, size_t nextra)
 {
 	struct strv batch = { NULL, 0 };
-	size_t k;
+	size_t k, j;
+	char *t;
 
 	if (!boot.ix)
 		return;
-	lkm_coldplug("/sys", want, &batch);
 	for (k = 0; k < nextra; k++)
 		strv_add(&batch, extra[k]);
+	lkm_coldplug("/sys", want, &batch);
+	for (j = k = nextra; k < batch.n; k++)
+		if (!strncmp(batch.v[k], "virtio:", 7)) {
+			t = batch.v[k];
+			memmove(batch.v + j + 1, batch.v + j, (k - j) * sizeof(char *));
+			batch.v[j++] = t;
+		}
 	load_batch(&batch, "coldplug");
 }
 

@@ -66,6 +66,36 @@ int lkm_coldplug(const char *sysroot, lkm_alias_fn fn, void *ctx)
 	return 0;
 }
 
+/* A virtio PCI function (vendor 1AF4) says its virtio type in its ids:
+ * device 0x1040 + type for a modern one, and for a transitional one
+ * (0x1000-0x103f) the subsystem device.  virtio_pci names the virtio
+ * device by that type and the subsystem vendor.  The ids are 8 hex
+ * digits each ("pci:v%08Xd%08Xsv%08Xsd%08Xbc..."): "bc" would read as
+ * digits too. */
+int lkm_virtio_modalias(const char *pci_alias, char *out, size_t size)
+{
+	unsigned long id[3];
+	char digits[9], *e;
+	const char *p = pci_alias + 14;
+	int k;
+
+	if (strncmp(pci_alias, "pci:v00001AF4d", 14) || strnlen(p, 28) < 28)
+		return -EINVAL;
+	for (k = 0; k < 3; k++, p += 10) {
+		memcpy(digits, p, 8);
+		digits[8] = '\0';
+		id[k] = strtoul(digits, &e, 16);
+		if (*e || (k < 2 && strncmp(p + 8, k ? "sd" : "sv", 2)))
+			return -EINVAL;
+	}
+	if (id[0] >= 0x1040 && id[0] <= 0x107f)
+		id[2] = id[0] - 0x1040;
+	else if (id[0] < 0x1000 || id[0] > 0x103f)
+		return -EINVAL;
+	snprintf(out, size, "virtio:d%08lXv%08lX", id[2], id[1]);
+	return 0;
+}
+
 /* "ACTION@DEVPATH\0KEY=VALUE\0...": only strings that end inside the
  * datagram are used, so every pointer handed out is NUL-terminated. */
 int lkm_uevent_parse(const char *buf, size_t len, struct lkm_uevent *ev)

@@ -241,6 +241,39 @@ static void test_uevent_parse(void **state)
 	assert_int_equal(lkm_uevent_parse("add@x", 5, &ev), -EINVAL);
 }
 
+/* QEMU's virtio PCI functions, as sysfs spells their modalias */
+static void test_virtio_modalias(void **state)
+{
+	char out[32];
+
+	(void)state;
+	/* modern virtio-scsi: device 0x1040 + 8 */
+	assert_int_equal(lkm_virtio_modalias("pci:v00001AF4d00001048sv00001AF4sd00001100bc01sc00i00",
+					     out, sizeof(out)), 0);
+	assert_string_equal(out, "virtio:d00000008v00001AF4");
+	/* transitional virtio-scsi and virtio-blk: the type is the subsystem device */
+	assert_int_equal(lkm_virtio_modalias("pci:v00001AF4d00001004sv00001AF4sd00000008bc01sc00i00",
+					     out, sizeof(out)), 0);
+	assert_string_equal(out, "virtio:d00000008v00001AF4");
+	assert_int_equal(lkm_virtio_modalias("pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00",
+					     out, sizeof(out)), 0);
+	assert_string_equal(out, "virtio:d00000002v00001AF4");
+	/* a modern one keeps its subsystem vendor */
+	assert_int_equal(lkm_virtio_modalias("pci:v00001AF4d00001042sv0000108Esd00001100bc01sc80i00",
+					     out, sizeof(out)), 0);
+	assert_string_equal(out, "virtio:d00000002v0000108E");
+	/* not virtio: another vendor, Red Hat's other devices, cut short */
+	assert_int_equal(lkm_virtio_modalias("pci:v00008086d00007010sv00001AF4sd00001100bc01sc01i80",
+					     out, sizeof(out)), -EINVAL);
+	assert_int_equal(lkm_virtio_modalias("pci:v00001AF4d00001110sv00001AF4sd00001100bc05sc00i00",
+					     out, sizeof(out)), -EINVAL);
+	assert_int_equal(lkm_virtio_modalias("pci:v00001AF4d00001004", out, sizeof(out)), -EINVAL);
+	assert_int_equal(lkm_virtio_modalias("pci:v00001AF4d00001004sv00001AF4sd0000000", out, sizeof(out)), -EINVAL);
+	assert_int_equal(lkm_virtio_modalias("pci:v00001AF4d00001004sv00001AF4xx00000008bc01sc00i00",
+					     out, sizeof(out)), -EINVAL);
+	assert_int_equal(lkm_virtio_modalias("virtio:d00000008v00001AF4", out, sizeof(out)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_blockdevs_and_find_root),
 		cmocka_unit_test(test_coldplug),
 		cmocka_unit_test(test_uevent_parse),
+		cmocka_unit_test(test_virtio_modalias),
 	};
 
 	return cmocka_run_group_tests_name("root", tests, setup_tree, teardown_tree);
