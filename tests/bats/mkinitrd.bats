@@ -49,6 +49,28 @@ setup_file() {
 	[ -z "$(find "$M" -maxdepth 1 -name '*.bin')" ]
 }
 
+@test "lkminit's softdeps: a SCSI host's driver brings sd_mod, crc64_rocksoft its algorithm" {
+	M=$BATS_FILE_TMPDIR/x/lib/modules/$KV
+	# the kernel's own lines stay, ours come after them
+	grep -qx 'softdep ext4 pre: crypto-crc32c' "$M/modules.softdep"
+	grep -qx 'softdep virtio_scsi post: sd_mod' "$M/modules.softdep"
+	# sd_mod and the mid layer are no host
+	! grep -Eq '^softdep (sd_mod|scsi_mod|scsi_common) post:' "$M/modules.softdep"
+	# what crc64_rocksoft's init asks the crypto API for, loaded before it
+	grep -qx 'softdep crc64_rocksoft pre: crypto-crc64-rocksoft' "$M/modules.softdep"
+	[ -f "$M/kernel/crypto/crc64_rocksoft_generic.ko" ]
+	grep -q '^alias crypto-crc64-rocksoft crc64_rocksoft_generic$' "$M/modules.alias"
+
+	# no sd_mod in the image: no post: line naming it; no t10_pi: no algorithm
+	I=$BATS_TEST_TMPDIR/nosd.img
+	"$MKINITRD" -q -o "$I" -k "$KV" --only -m virtio_blk,ext4
+	unpack "$I" "$BATS_TEST_TMPDIR/y"
+	N=$BATS_TEST_TMPDIR/y/lib/modules/$KV
+	! grep -q 'post: sd_mod' "$N/modules.softdep"
+	! grep -q 'crc64' "$N/modules.softdep"
+	[ ! -e "$N/kernel/crypto/crc64_rocksoft_generic.ko" ]
+}
+
 @test "modules are copied byte for byte (their signatures must survive)" {
 	M=$BATS_FILE_TMPDIR/x/lib/modules/$KV
 	for ko in $(cd "$M" && find . -name '*.ko'); do
