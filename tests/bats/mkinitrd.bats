@@ -55,7 +55,7 @@ setup_file() {
 	grep -qx 'softdep ext4 pre: crypto-crc32c' "$M/modules.softdep"
 	grep -qx 'softdep virtio_scsi post: sd_mod' "$M/modules.softdep"
 	# sd_mod and the mid layer are no host
-	! grep -Eq '^softdep (sd_mod|scsi_mod|scsi_common) post:' "$M/modules.softdep"
+	run ! grep -Eq '^softdep (sd_mod|scsi_mod|scsi_common) post:' "$M/modules.softdep"
 	# what crc64_rocksoft's init asks the crypto API for, loaded before it
 	grep -qx 'softdep crc64_rocksoft pre: crypto-crc64-rocksoft' "$M/modules.softdep"
 	[ -f "$M/kernel/crypto/crc64_rocksoft_generic.ko" ]
@@ -66,8 +66,8 @@ setup_file() {
 	"$MKINITRD" -q -o "$I" -k "$KV" --only -m virtio_blk,ext4
 	unpack "$I" "$BATS_TEST_TMPDIR/y"
 	N=$BATS_TEST_TMPDIR/y/lib/modules/$KV
-	! grep -q 'post: sd_mod' "$N/modules.softdep"
-	! grep -q 'crc64' "$N/modules.softdep"
+	run ! grep -q 'post: sd_mod' "$N/modules.softdep"
+	run ! grep -q 'crc64' "$N/modules.softdep"
 	[ ! -e "$N/kernel/crypto/crc64_rocksoft_generic.ko" ]
 }
 
