@@ -76,10 +76,11 @@ int lkm_virtio_modalias(const char *pci_alias, char *out, size_t size)
 {
 	unsigned long id[3];
 	char digits[9], *e;
-	const char *p = pci_alias + 14;
+	const char *p;
 	int k;
 
-	if (strncmp(pci_alias, "pci:v00001AF4d", 14) || strnlen(p, 28) < 28)
+	if (strncmp(pci_alias, "pci:v00001AF4d", 14) ||
+	    strnlen(p = pci_alias + 14, 28) < 28)
 		return -EINVAL;
 	for (k = 0; k < 3; k++, p += 10) {
 		memcpy(digits, p, 8);
