@@ -93,6 +93,11 @@ int lkm_virtio_modalias(const char *pci_alias, char *out, size_t size)
 		id[2] = id[0] - 0x1040;
 	else if (id[0] < 0x1000 || id[0] > 0x103f)
 		return -EINVAL;
+	/* disks only: a block device (2) or a SCSI host (8).  virtiofs loaded
+	 * before its device would bind it in virtio_pci's probe, and its
+	 * driver link shows before the tag is registered (the mount fails) */
+	if (id[2] != 2 && id[2] != 8)
+		return -EINVAL;
 	snprintf(out, size, "virtio:d%08lXv%08lX", id[2], id[1]);
 	return 0;
 }

@@ -245,10 +245,10 @@ typedef void (*lkm_alias_fn)(void *ctx, const char *modalias);
  * that has no driver bound yet. */
 int lkm_coldplug(const char *sysroot, lkm_alias_fn fn, void *ctx);
 
-/* The modalias of the virtio device a virtio PCI function (pci_alias)
- * will present once virtio_pci drives it ("virtio:d00000008v00001AF4",
- * a SCSI host), into out: its driver can then load with virtio_pci
- * instead of after it.  -EINVAL for any other device. */
+/* The modalias of the virtio disk device (block, or a SCSI host) a
+ * virtio PCI function (pci_alias) will present once virtio_pci drives it
+ * ("virtio:d00000008v00001AF4"), into out: its driver can then load with
+ * virtio_pci instead of after it.  -EINVAL for any other device. */
 int lkm_virtio_modalias(const char *pci_alias, char *out, size_t size);
 
 struct lkm_uevent {

@@ -272,6 +272,11 @@ static void test_virtio_modalias(void **state)
 	assert_int_equal(lkm_virtio_modalias("pci:v00001AF4d00001004sv00001AF4xx00000008bc01sc00i00",
 					     out, sizeof(out)), -EINVAL);
 	assert_int_equal(lkm_virtio_modalias("virtio:d00000008v00001AF4", out, sizeof(out)), -EINVAL);
+	/* not a disk: virtiofs (26), a network card (1, transitional) */
+	assert_int_equal(lkm_virtio_modalias("pci:v00001AF4d0000105Asv00001AF4sd00001100bc01sc80i00",
+					     out, sizeof(out)), -EINVAL);
+	assert_int_equal(lkm_virtio_modalias("pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00",
+					     out, sizeof(out)), -EINVAL);
 }
 
 int main(void)
