@@ -3,7 +3,8 @@
  * (the virtio device asks for it); the root is there once its driver has
  * a device carrying TAG: 9p shows the tag in sysfs, virtiofs (before
  * Linux 6.10) does not, so for it a bound device is enough and the mount
- * itself checks the tag. */
+ * itself checks the tag (EINVAL while the probe has not registered it
+ * yet, so it is tried again for a while). */
 #include "init.h"
 
 #include <dirent.h>
@@ -83,6 +84,7 @@ static void mount_tag(void)
 	 * old 8 KiB; cache=mmap so that programs can map their files */
 	char data[600];
 	unsigned long flags;
+	uint64_t t0;
 	size_t n = 0;
 
 	if (*type == '9')
@@ -90,9 +92,16 @@ static void mount_tag(void)
 				  "msize=512000,cache=mmap,"));
 	flags = root_flags(data + n, sizeof(data) - n);
 	mkdir("/root", 0755);
-	if (mount(tag, "/root", type, flags, data))
-		boot_fail("unable to mount %s on /root as %s (%s): %s", tag,
-			  type, data, strerror(errno));
+	/* sysfs shows a virtiofs device bound while its probe still runs,
+	 * and the tag is registered at the end of that probe: a mount in
+	 * between says EINVAL.  Tried again on each event for up to 2 s. */
+	t0 = lkm_now_us();
+	while (mount(tag, "/root", type, flags, data)) {
+		if (errno != EINVAL || *type == '9' || lkm_now_us() - t0 > 2000000u)
+			boot_fail("unable to mount %s on /root as %s (%s): %s",
+				  tag, type, data, strerror(errno));
+		devices_settle(10);
+	}
 	boot.root_dev = (char *)tag;
 	boot.root_type = (char *)type;
 	boot.root_ro = !!(flags & MS_RDONLY);
