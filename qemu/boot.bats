@@ -8,7 +8,7 @@ ROOT_UUID=2f0b7f3e-5b0c-4a5e-9a43-3e8e2b5b0c01
 
 setup_file() {
 	export QEMU_WORK=$BATS_FILE_TMPDIR
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	make_disk "$QEMU_WORK/root.img" lkmroot "$ROOT_UUID"
 	# dm_mod, every nls module and a few libraries: listed, though no
@@ -27,7 +27,7 @@ setup_file() {
 }
 
 setup() {
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	R=$QEMU_WORK/main.report
 }

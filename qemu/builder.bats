@@ -6,7 +6,7 @@
 load ../tests/helpers/common
 
 setup_file() {
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	export QEMU_WORK=$BATS_FILE_TMPDIR LKM_CACHE
 }

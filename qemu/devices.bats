@@ -8,7 +8,7 @@ load ../tests/helpers/common
 
 setup_file() {
 	export QEMU_WORK=$BATS_FILE_TMPDIR
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	# what a distribution ships: every storage driver and filesystem;
 	# without the build host's hints, so that /init loads only what each
@@ -19,7 +19,7 @@ setup_file() {
 }
 
 setup() {
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	R=$BATS_TEST_TMPDIR/report
 }

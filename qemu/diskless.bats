@@ -17,7 +17,7 @@ NFS_ADDR=10.0.2.100
 
 setup_file() {
 	export QEMU_WORK=$BATS_FILE_TMPDIR
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	export HOSTROOT=$BATS_FILE_TMPDIR/hostroot EXPORT=$BATS_FILE_TMPDIR/export
 	make_rootfs "$HOSTROOT"
@@ -34,7 +34,7 @@ teardown_file() {
 }
 
 setup() {
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	L=$BATS_TEST_TMPDIR/log
 	R=$BATS_TEST_TMPDIR/report

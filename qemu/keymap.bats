@@ -10,7 +10,7 @@ DE=/usr/share/keymaps/i386/qwertz/de-latin1.kmap.gz
 
 setup_file() {
 	export QEMU_WORK=$BATS_FILE_TMPDIR
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	[ -f "$DE" ] || return 0
 	make_disk "$QEMU_WORK/root.img" lkmroot "$ROOT_UUID"

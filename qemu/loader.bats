@@ -6,7 +6,7 @@ load ../tests/helpers/common
 
 setup_file() {
 	export QEMU_WORK=$BATS_FILE_TMPDIR
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	make_disk "$QEMU_WORK/root.img" lkmroot 2f0b7f3e-5b0c-4a5e-9a43-3e8e2b5b0c01
 	# a generic image: aic7xxx is in it, but no device here asks for it

@@ -20,7 +20,7 @@ boot() {
 
 setup_file() {
 	export QEMU_WORK=$BATS_FILE_TMPDIR
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	# a small guest: its image is small, and the swap holds it
 	export QEMU_MEM=${QEMU_MEM_RESUME:-320}
@@ -51,7 +51,7 @@ setup_file() {
 }
 
 setup() {
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 }
 

@@ -6,7 +6,7 @@ load ../tests/helpers/common
 
 setup_file() {
 	export QEMU_WORK=$BATS_FILE_TMPDIR
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	make_disk "$QEMU_WORK/root.img" lkmroot 2f0b7f3e-5b0c-4a5e-9a43-3e8e2b5b0c01
 	conf=$QEMU_WORK/conf
@@ -20,7 +20,7 @@ setup_file() {
 }
 
 setup() {
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	L=$BATS_TEST_TMPDIR/log
 	R=$BATS_TEST_TMPDIR/report

@@ -14,9 +14,9 @@ U=-0000-4000-8000-0000000000
 
 setup_file() {
 	export QEMU_WORK=$BATS_FILE_TMPDIR
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
-	# shellcheck source=qemu/stackdisk.sh
+	# shellcheck source=qemu/stackdisk.sh disable=SC1091
 	. "$LKM_TOP/qemu/stackdisk.sh"
 	export QEMU_TIMEOUT=${QEMU_TIMEOUT_STACK:-300}
 	D=$("$LKM_TOP/qemu/builder" --cache "$LKM_TOP/qemu/stack/recipe") || return 1
@@ -36,7 +36,7 @@ setup_file() {
 }
 
 setup() {
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 }
 

@@ -13,7 +13,7 @@ ROOT_UUID=6e1fd0a8-3b8e-4bb4-9a11-5f0c0e2d7a11
 setup_file() {
 	[ "$(id -u)" = 0 ] || return 0
 	export QEMU_WORK=$BATS_FILE_TMPDIR S=$LKM_TOP/qemu/system
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	UPGRADE=$(qemu_kver)
 	# the root tree, kept across runs: rebuilt when mkroot or the test
@@ -42,7 +42,7 @@ teardown_file() {
 
 setup() {
 	[ "$(id -u)" = 0 ] || skip "the system test makes loop devices and chroots: run as root"
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 }
 

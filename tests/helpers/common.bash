@@ -10,7 +10,7 @@ export LKMINIT_CONFDIR=${LKMINIT_CONFDIR:-/nonexistent/lkminit}
 
 # The Debian kernel the tests build for (see qemu/lib.sh).
 test_kver() {
-	# shellcheck source=qemu/lib.sh
+	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
 	qemu_kver
 }
@@ -20,7 +20,7 @@ test_kver() {
 # zeros after it, found as mkinitrd --list finds it; 0 when there is none.
 main_offset() {
 	(
-		# shellcheck source=mkinitrd/functions
+		# shellcheck source=mkinitrd/functions disable=SC1091
 		. "$LKM_TOP/mkinitrd/functions"
 		_size=$(wc -c <"$1")
 		_o=0
