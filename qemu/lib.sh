@@ -156,9 +156,10 @@ qemu_accel_args() {
 }
 
 # qemu_boot LOG IMAGE "CMDLINE" [qemu device args...]: boot, console to
-# LOG (and to stdout when QEMU_SHOW=1; QEMU_INPUT is typed on it; or
-# QEMU_STDIN names a file, a fifo, that the serial console reads).  The real root powers off; a
-# hang ends at $QEMU_TIMEOUT seconds.  Returns QEMU's status.
+# LOG (and to stdout when QEMU_SHOW=1; or QEMU_STDIN names a file, a
+# fifo, that the serial console reads: qemu_boot_typing, stackdisk.sh).
+# The real root powers off; a hang ends at $QEMU_TIMEOUT seconds.
+# Returns QEMU's status.
 qemu_boot() {
 	_log=$1 _img=$2 _append=$3
 	shift 3
@@ -172,9 +173,6 @@ qemu_boot() {
 	if [ -n "${QEMU_STDIN:-}" ]; then
 		# a fifo the test writes to when a prompt shows in the log
 		"$@" <"$QEMU_STDIN" >"$_log" 2>&1
-	elif [ -n "${QEMU_INPUT:-}" ]; then
-		# typed on the serial console; the tty keeps it until a shell reads
-		printf '%b' "$QEMU_INPUT" | "$@" >"$_log" 2>&1
 	elif [ "${QEMU_SHOW:-0}" = 1 ]; then
 		"$@" </dev/null 2>&1 | tee "$_log"
 	else

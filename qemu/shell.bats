@@ -22,6 +22,8 @@ setup_file() {
 setup() {
 	# shellcheck source=qemu/lib.sh disable=SC1091
 	. "$LKM_TOP/qemu/lib.sh"
+	# shellcheck source=qemu/stackdisk.sh disable=SC1091
+	. "$LKM_TOP/qemu/stackdisk.sh"
 	L=$BATS_TEST_TMPDIR/log
 	R=$BATS_TEST_TMPDIR/report
 }
@@ -49,12 +51,13 @@ setup() {
 }
 
 @test "shell: rd.break=premount opens a shell there, and the boot goes on after it" {
-	# busybox's line editor asks the terminal where its cursor is and eats
-	# the first bytes it reads: blank lines first
+	# typed once /init says the shell starts, never before: bytes that
+	# reach the serial port before the console's tty is open are lost
 	# shellcheck disable=SC2016 # the shell in the guest expands it
-	QEMU_INPUT='\n\n\n\necho "lkmtest: in the shell at $LKMINIT_STAGE" >/dev/kmsg\nexit\n' \
-		qemu_boot_scsi "$L" "$QEMU_WORK/img" \
-		"root=LABEL=lkmroot rd.break=premount panic=1 rd.timeout=30" "$QEMU_WORK/root.img" || true
+	qemu_boot_typing "$L" "$QEMU_WORK/img" \
+		"root=LABEL=lkmroot rd.break=premount panic=1 rd.timeout=30" "$QEMU_WORK/root.img" \
+		'rd.break: starting a shell' \
+		'echo "lkmtest: in the shell at $LKMINIT_STAGE" >/dev/kmsg; exit'
 	report "$L" >"$R"
 	grep -qx 'pid 1' "$R"
 	grep -q 'lkminit: rd.break: starting a shell' "$R"
@@ -65,10 +68,10 @@ setup() {
 	# virtio_scsi kept out, so the root never comes; the rescue shell
 	# loads it, and the SCSI mid layer it needs, by hand
 	# shellcheck disable=SC2016 # the shell in the guest expands it
-	QEMU_INPUT='\n\n\n\ncd /lib/modules/$(uname -r)/kernel/drivers/scsi\ninsmod scsi_common.ko; insmod scsi_mod.ko; insmod virtio_scsi.ko\nexit\n' \
-		qemu_boot_scsi "$L" "$QEMU_WORK/img" \
+	qemu_boot_typing "$L" "$QEMU_WORK/img" \
 		"root=LABEL=lkmroot modprobe.blacklist=virtio_scsi rd.timeout=3 rd.shell panic=1" \
-		"$QEMU_WORK/root.img" || true
+		"$QEMU_WORK/root.img" 'rd.shell: starting a shell' \
+		'cd /lib/modules/$(uname -r)/kernel/drivers/scsi; insmod scsi_common.ko; insmod scsi_mod.ko; insmod virtio_scsi.ko; exit'
 	report "$L" >"$R"
 	grep -q 'lkminit: gave up waiting for root=LABEL=lkmroot' "$L"
 	# the driver that did not come named, with the reason

@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # stackdisk.sh - typing into the serial console of a boot: the passphrase
-# prompts of the stacked-root tests and bench/stack.  Their disks come from
+# prompts of the stacked-root tests and bench/stack, and the shells of
+# shell.bats.  Their disks come from
 # qemu/builder (qemu/stack/README.md).  Sourced after qemu/lib.sh.
 
 # qemu_boot_typing LOG IMAGE "CMDLINE" DISK PROMPT ANSWER...: qemu_boot_scsi
