@@ -86,6 +86,7 @@ static void mount_tag(void)
 	unsigned long flags;
 	uint64_t t0;
 	size_t n = 0;
+	int err;
 
 	if (*type == '9')
 		n = strlen(strcpy(data, "trans=virtio,version=9p2000.L,"
@@ -97,10 +98,22 @@ static void mount_tag(void)
 	 * between says EINVAL.  Tried again on each event for up to 2 s. */
 	t0 = lkm_now_us();
 	while (mount(tag, "/root", type, flags, data)) {
-		if (errno != EINVAL || *type == '9' || lkm_now_us() - t0 > 2000000u)
-			boot_fail("unable to mount %s on /root as %s (%s): %s",
-				  tag, type, data, strerror(errno));
-		devices_settle(10);
+		if (errno == EINVAL && *type != '9' &&
+		    lkm_now_us() - t0 <= 2000000u) {
+			devices_settle(10);
+			continue;
+		}
+		err = errno;
+		/* Linux 6.1 shows no virtiofs tag anywhere: a wrong one is
+		 * only this EINVAL, which rootflags= can also cause */
+		if (err == EINVAL && *type != '9') {
+			say(LKM_LOG_ERR, "no virtiofs device took the tag %s "
+			    "for 2 s (or rootflags= is wrong); virtio devices:",
+			    tag);
+			scan("devices", 1);
+		}
+		boot_fail("unable to mount %s on /root as %s (%s): %s",
+			  tag, type, data, strerror(err));
 	}
 	boot.root_dev = (char *)tag;
 	boot.root_type = (char *)type;

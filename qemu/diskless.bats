@@ -201,20 +201,25 @@ virtfs() {
 	[ "$(tree "$HOSTROOT")" = "$before" ]
 }
 
-@test "virtiofs: the host directory through virtiofsd" {
+# virtiofs_boot "CMDLINE": the generic image booted with the host
+# directory shared by virtiofsd, tag hostfs
+virtiofs_boot() {
 	# a unix socket path must be short (108 bytes)
 	sock=$(mktemp -d /tmp/lkmvfs.XXXXXX)/fs.sock
 	/usr/lib/qemu/virtiofsd --socket-path="$sock" -o source="$HOSTROOT" \
 		-o sandbox=chroot -o cache=auto >"$BATS_TEST_TMPDIR/virtiofsd.log" 2>&1 3>&- &
 	vpid=$!
 	for _i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
-	qemu_boot "$L" "$QEMU_WORK/generic.img" \
-		"root=hostfs rootfstype=virtiofs rd.timeout=30 panic=1" \
+	qemu_boot "$L" "$QEMU_WORK/generic.img" "$1" \
 		-chardev "socket,id=vfs,path=$sock" -device vhost-user-fs-pci,chardev=vfs,tag=hostfs \
 		-object memory-backend-memfd,id=mem,size="${QEMU_MEM}M",share=on \
 		-numa node,memdev=mem || true
 	kill "$vpid" 2>/dev/null || :
 	rm -rf "${sock%/*}"
+}
+
+@test "virtiofs: the host directory through virtiofsd" {
+	virtiofs_boot "root=hostfs rootfstype=virtiofs rd.timeout=30 panic=1"
 	report "$L" >"$R"
 	has "rootmount hostfs virtiofs ro,relatime"
 	has "module virtiofs"
@@ -229,6 +234,16 @@ virtfs() {
 	grep -q 'lkminit: gave up waiting for the 9p tag nosuch after 2 s; virtio devices:' "$L"
 	grep -qE 'lkminit:   virtio[0-9]+: virtio:d00000009v00001AF4 hostroot' "$L"
 	grep -q 'lkminit: unable to find the 9p root nosuch' "$L"
+	grep -q 'lkminit: rebooting in 1 seconds (panic=1)' "$L"
+	! grep -q LKMTEST-BEGIN "$L" || false
+}
+
+@test "virtiofs: a wrong tag is diagnosed with the devices seen" {
+	virtiofs_boot "root=nosuch rootfstype=virtiofs rd.timeout=30 panic=1"
+	grep -q 'lkminit: no virtiofs device took the tag nosuch for 2 s (or rootflags= is wrong); virtio devices:' "$L"
+	# the device is there, bound (virtio type 26), and still not it
+	grep -qE 'lkminit:   virtio[0-9]+: virtio:d0000001Av00001AF4' "$L"
+	grep -q 'lkminit: unable to mount nosuch on /root as virtiofs (): Invalid argument' "$L"
 	grep -q 'lkminit: rebooting in 1 seconds (panic=1)' "$L"
 	! grep -q LKMTEST-BEGIN "$L" || false
 }
