@@ -49,14 +49,25 @@ INIT_LDFLAGS := -static -Wl,--gc-sections -s -Wl,-z,noseparate-code \
 
 all: $(BUILD)/init $(BUILD)/lkminit-net $(BUILD)/lkminit-stack $(BUILD)/testinit
 
-$(BUILD)/init: $(LOADER_SRC) $(INIT_SRC) $(HDRS) | $(BUILD)
-	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $(LOADER_SRC) $(INIT_SRC)
+# The three static programs share the loader's objects, compiled once into
+# $(BUILD)/klibc/ (klcc given several sources puts each object beside its
+# source and removes it after: two links at once, as with make -j2, took
+# each other's objects away).
+KOBJ := $(BUILD)/klibc
+kobjs = $(patsubst %.c,$(KOBJ)/%.o,$(1))
 
-$(BUILD)/lkminit-net: $(LOADER_SRC) $(NET_SRC) $(HDRS) | $(BUILD)
-	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $(LOADER_SRC) $(NET_SRC)
+$(KOBJ)/%.o: %.c $(HDRS) | $(BUILD)
+	@mkdir -p $(@D)
+	$(KLCC) $(INIT_CFLAGS) -c -o $@ $<
 
-$(BUILD)/lkminit-stack: $(LOADER_SRC) $(STACK_SRC) $(HDRS) | $(BUILD)
-	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $(LOADER_SRC) $(STACK_SRC)
+$(BUILD)/init: $(call kobjs,$(LOADER_SRC) $(INIT_SRC))
+	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $^
+
+$(BUILD)/lkminit-net: $(call kobjs,$(LOADER_SRC) $(NET_SRC))
+	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $^
+
+$(BUILD)/lkminit-stack: $(call kobjs,$(LOADER_SRC) $(STACK_SRC))
+	$(KLCC) $(INIT_CFLAGS) $(INIT_LDFLAGS) -o $@ $^
 
 # The init of the test root disk: reports what the real root sees.
 $(BUILD)/testinit: qemu/testinit.c | $(BUILD)

@@ -309,6 +309,18 @@ early_file() {
 	[ "$size" -le 65536 ]
 }
 
+@test "make -j2 from an empty build directory: the same /init and helpers, byte for byte" {
+	command -v klcc >/dev/null || skip "klcc is not installed"
+	b=$BATS_TEST_TMPDIR/b
+	run -0 make -C "$LKM_TOP" -j2 --no-print-directory BUILD="$b" \
+		"$b/init" "$b/lkminit-net" "$b/lkminit-stack"
+	for f in init lkminit-net lkminit-stack; do
+		cmp "$b/$f" "$LKM_TOP/build/$f"
+	done
+	# the objects are the build directory's, none beside the sources
+	[ -z "$(find "$LKM_TOP/loader" "$LKM_TOP/init" "$LKM_TOP/net" "$LKM_TOP/stack" -name '*.o')" ]
+}
+
 @test "/init's strerror says what klibc's says, or 'error N' as klibc does for what it does not know" {
 	command -v klcc >/dev/null || skip "klcc is not installed"
 	t=$BATS_TEST_TMPDIR
