@@ -113,6 +113,31 @@ lacks() {
 	for m in ahci nvme megaraid_sas sym53c8xx; do lacks "module $m"; done
 }
 
+@test "devices: the PC's IDE waits until nothing else has loaded for 0.25 s, or is left to the real system" {
+	make_fs ext4 "$BATS_TEST_TMPDIR/disk" lkmroot bbbbbbbb-cccc-4ddd-8eee-ffffffffffff
+	boot virtio-scsi "$BATS_TEST_TMPDIR/disk" "root=LABEL=lkmroot"
+	has "rootmount /dev/sda ext4 ro,relatime"
+	if grep -q "lkminit: the PC's IDE controller, not needed for the root, is left to the real system" "$R"; then
+		for m in libata ata_piix ata_generic; do lacks "module $m"; done
+		return 0
+	fi
+	# it was loaded: the root took longer than that; every load that
+	# started before the IDE's had ended 0.25 s before
+	has "module ata_piix"
+	run -0 awk '/lkminit: timeline module=/ {
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^module=/) m = substr($i, 8)
+			if ($i ~ /^start=/) s[m] = substr($i, 7)
+			if ($i ~ /^end=/) e[m] = substr($i, 5)
+		}
+	}
+	END {
+		ide = s["libata"]
+		for (m in s) if (m != "libata" && m != "ata_piix" && m != "ata_generic" &&
+		    s[m] < ide && e[m] + 0.25 > ide) { print m, "ended at", e[m], "IDE started at", ide; exit 1 }
+	}' "$R"
+}
+
 @test "devices: a disk hot-added seconds after boot, with rootwait" {
 	make_fs ext4 "$BATS_TEST_TMPDIR/late" lateroot 88888888-9999-4aaa-8bbb-cccccccccccc
 	make_fs ext4 "$BATS_TEST_TMPDIR/other" other 99999999-aaaa-4bbb-8ccc-dddddddddddd
