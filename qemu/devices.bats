@@ -124,6 +124,7 @@ lacks() {
 	# it was loaded: the root took longer than that; every load that
 	# started before the IDE's had ended 0.25 s before
 	has "module ata_piix"
+	# shellcheck disable=SC2016 # awk's own fields
 	run -0 awk '/lkminit: timeline module=/ {
 		for (i = 1; i <= NF; i++) {
 			if ($i ~ /^module=/) m = substr($i, 8)
