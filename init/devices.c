@@ -94,7 +94,9 @@ void devices_start(void)
 
 void devices_stop(void)
 {
-	if (later.n)
+	/* (a boot that failed and starts again from rd.shell's shell
+	 * holds it back again) */
+	if (later.n && boot.root_dev)
 		say(LKM_LOG_INFO, "the PC's IDE controller, not needed for the "
 		    "root, is left to the real system");
 	strv_clear(&later);
@@ -131,10 +133,10 @@ void devices_coldplug(const char *const *extra, size_t nextra)
 			batch.v[j++] = t;
 		}
 	/* The PC's IDE (PCI class 01:01: ata_piix, ata_generic, pata_*),
-	 * unless the image names it, waits for the rest of the first round:
-	 * every PC and QEMU machine has one, mostly with no disk, and its
-	 * drivers loading beside virtio_pci's probe made that probe, the
-	 * root's first link, up to 0.3 s longer under QEMU. */
+	 * unless the image names it, is held back (load_later): every PC
+	 * and QEMU machine has one, mostly with no disk, and its drivers
+	 * loading beside virtio_pci's probe made that probe, the root's
+	 * first link, up to 0.3 s longer under QEMU. */
 	for (j = k = nextra; k < batch.n; k++) {
 		if (strncmp(batch.v[k], "pci:", 4) ||
 		    !strstr(batch.v[k], "bc01sc01i")) {
