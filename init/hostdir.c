@@ -98,15 +98,15 @@ static void mount_tag(void)
 	 * between says EINVAL.  Tried again on each event for up to 2 s. */
 	t0 = lkm_now_us();
 	while (mount(tag, "/root", type, flags, data)) {
-		if (errno == EINVAL && *type != '9' &&
-		    lkm_now_us() - t0 <= 2000000u) {
-			devices_settle(10);
-			continue;
-		}
 		err = errno;
-		/* Linux 6.1 shows no virtiofs tag anywhere: a wrong one is
-		 * only this EINVAL, which rootflags= can also cause */
 		if (err == EINVAL && *type != '9') {
+			if (lkm_now_us() - t0 <= 2000000u) {
+				devices_settle(10);
+				continue;
+			}
+			/* Linux 6.1 shows no virtiofs tag anywhere: a wrong
+			 * one is only this EINVAL, which rootflags= can also
+			 * cause */
 			say(LKM_LOG_ERR, "no virtiofs device took the tag %s "
 			    "for 2 s (or rootflags= is wrong); virtio devices:",
 			    tag);

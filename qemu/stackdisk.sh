@@ -1,8 +1,8 @@
 # shellcheck shell=sh
 # stackdisk.sh - typing into the serial console of a boot: the passphrase
 # prompts of the stacked-root tests and bench/stack, and the shells of
-# shell.bats.  Their disks come from
-# qemu/builder (qemu/stack/README.md).  Sourced after qemu/lib.sh.
+# shell.bats.  The stacked disks come from qemu/builder
+# (qemu/stack/README.md).  Sourced after qemu/lib.sh.
 
 # qemu_boot_typing LOG IMAGE "CMDLINE" DISK PROMPT ANSWER...: qemu_boot_scsi
 # with the serial console read from a fifo; each ANSWER is typed (with a
